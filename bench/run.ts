@@ -1,0 +1,2 @@
+// Scale runs that print figures (never timed tests). The benchmarks arrive with the performance issue.
+console.log('no benchmarks yet')

@@ -1,0 +1,48 @@
+import { type Component, For } from 'solid-js'
+import { type Locale, locale, locales, setLocale, t } from '../i18n/index.ts'
+
+export interface HeaderProps {
+  onAbout: () => void
+}
+
+/** The product name 山水 Shanshui, what the screen is, "about the data" and the language switch. */
+export const Header: Component<HeaderProps> = (props) => (
+  <header class="app-header">
+    <div class="brand" translate="no">
+      <span class="brand-mark" aria-hidden="true">
+        山水
+      </span>
+      <span class="brand-name">Shanshui</span>
+    </div>
+    <h1 class="app-subtitle" data-testid="subtitle">
+      {t('app.subtitle')}
+    </h1>
+    <div class="header-actions">
+      <button type="button" class="link-button" onClick={() => props.onAbout()} data-testid="about-button">
+        {t('header.about')}
+      </button>
+      <LanguageSwitch />
+    </div>
+  </header>
+)
+
+/** A two-way switch; the choice is remembered in localStorage (i18n/index.ts). */
+export const LanguageSwitch: Component = () => (
+  <fieldset class="language-switch" aria-label={t('lang.label')}>
+    <legend class="visually-hidden">{t('lang.label')}</legend>
+    <For each={locales}>
+      {(option: Locale) => (
+        <button
+          type="button"
+          lang={option}
+          aria-pressed={locale() === option}
+          classList={{ active: locale() === option }}
+          data-locale={option}
+          onClick={() => setLocale(option)}
+        >
+          {t(`lang.${option}`)}
+        </button>
+      )}
+    </For>
+  </fieldset>
+)

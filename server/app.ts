@@ -1,0 +1,114 @@
+import compress from '@fastify/compress'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Config } from './config.ts'
+import type { Db } from './db/db.ts'
+import { HttpError } from './errors.ts'
+import eventBus from './events/event-bus.ts'
+import coverageRoutes from './routes/coverage.ts'
+import eventRoutes from './routes/events.ts'
+import healthRoutes from './routes/health.ts'
+import hotspotRoutes from './routes/hotspots.ts'
+import importRoutes from './routes/import.ts'
+import incidentRoutes from './routes/incidents.ts'
+import layerRoutes from './routes/layers.ts'
+import patrolRoutes from './routes/patrols.ts'
+import planRoutes from './routes/plans.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db
+  }
+}
+
+export interface AppOptions {
+  db: Db
+  config: Pick<Config, 'bodyLimit' | 'logLevel'>
+  /** Also serve the built client from this folder. */
+  clientDir?: string
+  logger?: boolean
+}
+
+/** Assembles the Fastify app from a database: external plugins, then the routes. Starts nothing. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: options.config.logLevel },
+    bodyLimit: options.config.bodyLimit,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('db', options.db)
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send({ error: 'Not Found', message: `no route ${request.method} ${request.url}`, details: [] })
+  })
+
+  await app.register(compress, { threshold: 2048 })
+  await app.register(eventBus)
+  await app.register(healthRoutes, { prefix: '/api' })
+  await app.register(layerRoutes, { prefix: '/api' })
+  await app.register(importRoutes, { prefix: '/api' })
+  await app.register(incidentRoutes, { prefix: '/api' })
+  await app.register(eventRoutes, { prefix: '/api' })
+  await app.register(hotspotRoutes, { prefix: '/api' })
+  await app.register(patrolRoutes, { prefix: '/api' })
+  await app.register(coverageRoutes, { prefix: '/api' })
+  await app.register(planRoutes, { prefix: '/api' })
+
+  if (options.clientDir) {
+    const { default: fastifyStatic } = await import('@fastify/static')
+    await app.register(fastifyStatic, { root: options.clientDir, wildcard: false })
+    // Client-side routes fall back to the app's page; unknown /api paths stay 404.
+    app.get('/*', (request, reply) =>
+      request.url.startsWith('/api/') ? reply.callNotFound() : reply.sendFile('index.html'),
+    )
+  }
+  return app
+}
+
+/**
+ * The one error handler: user mistakes (validation, HttpError, body too large) answer 4xx with
+ * `{error, message, details}`; anything else is a fault, logged with its request and answered 500.
+ */
+function errorHandler(
+  this: FastifyInstance,
+  error: Error & { statusCode?: number; validation?: unknown[]; code?: string },
+  request: import('fastify').FastifyRequest,
+  reply: import('fastify').FastifyReply,
+) {
+  if (error instanceof HttpError) {
+    return reply
+      .code(error.statusCode)
+      .send({ error: error.error, message: error.message, details: error.details })
+  }
+  if (error.validation) {
+    return reply.code(400).send({ error: 'Bad Request', message: error.message, details: error.validation })
+  }
+  const status = error.statusCode ?? 500
+  if (status >= 400 && status < 500) {
+    const message =
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? `request body is larger than the limit of ${formatBytes(this.initialConfig.bodyLimit ?? 0)}; split the upload or raise SHANSHUI_BODY_LIMIT_MB`
+        : error.message
+    return reply.code(status).send({ error: errorName(status), message, details: [] })
+  }
+  request.log.error({ err: error }, 'request failed')
+  return reply
+    .code(500)
+    .send({ error: 'Internal Server Error', message: 'the server failed; the error is logged', details: [] })
+}
+
+const formatBytes = (bytes: number) =>
+  bytes >= 1048576 ? `${Number((bytes / 1048576).toFixed(1))} MB` : `${bytes} bytes`
+
+const errorName = (status: number) =>
+  ({
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+  })[status] ?? 'Client Error'

@@ -1,0 +1,43 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The project's root folder, whatever the working directory. */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+export interface Config {
+  host: string
+  port: number
+  /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
+  databaseUrl: string | undefined
+  /** Folder of the embedded database. */
+  dataDir: string
+  /** Largest accepted request body, in bytes (GeoJSON imports are the big ones). */
+  bodyLimit: number
+  /** Seed of the demo world generator. */
+  demoSeed: number
+  /** Load the demo world into an empty embedded database on start. */
+  demo: boolean
+  logLevel: string
+}
+
+function integer(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`)
+  return n
+}
+
+/** Reads the configuration from the environment; the only place that reads process.env for settings. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: integer('PORT', env.PORT, 8630),
+    databaseUrl,
+    dataDir: path.resolve(projectRoot, env.SHANSHUI_DATA_DIR || '.shanshui'),
+    bodyLimit: integer('SHANSHUI_BODY_LIMIT_MB', env.SHANSHUI_BODY_LIMIT_MB, 20) * 1024 * 1024,
+    demoSeed: integer('SHANSHUI_DEMO_SEED', env.SHANSHUI_DEMO_SEED, 20201201),
+    demo: env.SHANSHUI_DEMO ? env.SHANSHUI_DEMO !== '0' : databaseUrl === undefined,
+    logLevel: env.LOG_LEVEL || 'warn',
+  }
+}

@@ -1,0 +1,18 @@
+/** Something that runs SQL: the database itself, or a transaction on it. */
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>
+}
+
+/**
+ * The one interface the server talks to, whichever backend is behind it.
+ * int8 and numeric come back as JS numbers from both backends, timestamps as Dates.
+ */
+export interface Db extends Queryable {
+  readonly kind: 'embedded' | 'postgres'
+  /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /** Runs a script of several statements without parameters (migrations); a failed script leaves no transaction open. */
+  exec(sql: string): Promise<void>
+  close(): Promise<void>
+}

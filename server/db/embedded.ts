@@ -1,0 +1,33 @@
+import { mkdirSync } from 'node:fs'
+import { PGlite, types } from '@electric-sql/pglite'
+import { postgis } from '@electric-sql/pglite-postgis'
+import type { Db, Queryable } from './db.ts'
+
+// Same value shapes as the PostgreSQL backend: numeric as a JS number.
+const parsers = { [types.NUMERIC]: (value: string) => Number(value) }
+
+/** The embedded backend: PGlite (PostgreSQL in WASM) with PostGIS, kept in a folder on disk. */
+export async function openEmbeddedDb(dataDir: string): Promise<Db> {
+  mkdirSync(dataDir, { recursive: true })
+  const pg = await PGlite.create({ dataDir, extensions: { postgis }, parsers })
+  await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis')
+  const run =
+    (q: { query: PGlite['query'] }): Queryable['query'] =>
+    async <Row>(sql: string, params: readonly unknown[] = []) =>
+      (await q.query<Row>(sql, params as unknown[])).rows
+  return {
+    kind: 'embedded',
+    query: run(pg),
+    transaction: (fn) => pg.transaction((tx) => fn({ query: run(tx) })),
+    async exec(sql) {
+      try {
+        await pg.exec(sql)
+      } catch (error) {
+        // A script that opened a transaction and failed must not leave it open.
+        await pg.exec('ROLLBACK').catch(() => {})
+        throw error
+      }
+    },
+    close: () => pg.close(),
+  }
+}

@@ -1,0 +1,545 @@
+import type { Queryable } from '../db/db.ts'
+import { badRequest } from '../errors.ts'
+import type { BBox } from './bbox.ts'
+import {
+  epsg4549ToLonLat,
+  type Hex,
+  hexArea,
+  hexBinSql,
+  hexCentre,
+  hexKey,
+  hexLonLatRing,
+  hexNeighbours,
+  hexOfPoint,
+} from './hex-grid.ts'
+import type { IncidentCategory } from './incidents.ts'
+import { getisOrdGiStar, type HotspotClass, hotspotClass, twoSidedP } from './statistics.ts'
+import { parseInstant } from './time.ts'
+
+/**
+ * Incident hotspots on a hexagon grid (DESIGN.md, "Hotspot"): incidents and patrol effort per cell in
+ * a time window, and a Getis-Ord Gi* z-score per cell so that "significantly hot" is not just "many".
+ * docs/hotspots.md states every definition used here; hex-grid.ts holds the grid's maths.
+ */
+
+/** Hexagon edge length (= centre-to-corner radius) in metres: default and limits. */
+export const cellDefault = 500
+export const cellMin = 50
+export const cellMax = 20_000
+/** A request whose area would hold more hexagons than this is refused. */
+export const maxCells = 200_000
+/** Below this much patrolling in a cell the rate per 100 km is not given (null): it would be noise. */
+export const minEffortKm = 0.1
+/** The window when `from` is not given: this many days before `to`. */
+export const defaultWindowDays = 90
+
+export interface TimeWindow {
+  /** occurred_at ≥ from */
+  from: Date
+  /** occurred_at < to */
+  to: Date
+}
+
+export interface HotspotFilter extends TimeWindow {
+  /** Hexagon edge length in metres (EPSG:4549). */
+  cell: number
+  /** Only these categories; all when absent. */
+  categories?: IncidentCategory[]
+  /** Only cells whose centre lies in this lon/lat box; the study area is then cut to it. */
+  bbox?: BBox
+}
+
+// --- parameters ----------------------------------------------------------------------------------
+
+/**
+ * The time window of a request: `to` defaults to now, `from` to `defaultFrom(to)`.
+ * `from` must come before `to` (an empty window is refused too).
+ */
+export function parseWindow(
+  fromText: string | undefined,
+  toText: string | undefined,
+  defaultFrom: (to: Date) => Date = (to) => new Date(to.getTime() - defaultWindowDays * 86_400_000),
+): TimeWindow {
+  const to = toText === undefined ? new Date() : parseInstant('to', toText)
+  const from = fromText === undefined ? defaultFrom(to) : parseInstant('from', fromText)
+  if (from.getTime() >= to.getTime()) {
+    throw badRequest(`from (${from.toISOString()}) must be before to (${to.toISOString()})`, [
+      { field: 'from', code: 'after_to', from: from.toISOString(), to: to.toISOString() },
+    ])
+  }
+  return { from, to }
+}
+
+/** Checks a hexagon edge length in metres. */
+export function checkCell(cell: number): number {
+  if (!Number.isFinite(cell) || cell < cellMin || cell > cellMax) {
+    throw badRequest(
+      `cell is the hexagon's edge length in metres and must lie within ${cellMin}..${cellMax}, got ${cell}`,
+      [{ field: 'cell', code: 'out_of_range', min: cellMin, max: cellMax, value: cell }],
+    )
+  }
+  return cell
+}
+
+const earthRadiusM = 6_371_008.8
+
+/** Area in m² of a lon/lat box on the sphere: R² · Δλ · (sin φ2 − sin φ1). */
+export function bboxAreaM2([minLon, minLat, maxLon, maxLat]: BBox): number {
+  const rad = Math.PI / 180
+  return earthRadiusM ** 2 * (maxLon - minLon) * rad * (Math.sin(maxLat * rad) - Math.sin(minLat * rad))
+}
+
+/**
+ * The served area as a lon/lat box: the box around Huzhou's districts. Null when the database holds
+ * no districts. (Incidents up to 50 km outside are still counted; the box only sizes the estimate.)
+ */
+export async function servedExtent(db: Queryable): Promise<BBox | null> {
+  const [row] = await db.query<{ min_lon: number | null; min_lat: number; max_lon: number; max_lat: number }>(
+    `SELECT ST_XMin(e) AS min_lon, ST_YMin(e) AS min_lat, ST_XMax(e) AS max_lon, ST_YMax(e) AS max_lat
+       FROM (SELECT ST_Extent(geom) AS e FROM boundaries WHERE level = 'district') AS extent`,
+  )
+  if (!row || row.min_lon === null) return null
+  return [row.min_lon, row.min_lat, row.max_lon, row.max_lat]
+}
+
+/**
+ * Refuses a cell size that would cut the area into more than `maxCells` hexagons. The area is the
+ * bbox clipped to the served area's box (or the served area's box without a bbox), so zooming far out
+ * on the map is no mistake. Returns the estimate.
+ */
+export async function checkCellBudget(db: Queryable, cell: number, bbox?: BBox): Promise<number> {
+  const served = await servedExtent(db)
+  let area = 0
+  if (served && bbox) {
+    const clipped: BBox = [
+      Math.max(bbox[0], served[0]),
+      Math.max(bbox[1], served[1]),
+      Math.min(bbox[2], served[2]),
+      Math.min(bbox[3], served[3]),
+    ]
+    area = clipped[0] < clipped[2] && clipped[1] < clipped[3] ? bboxAreaM2(clipped) : 0
+  } else if (served) {
+    area = bboxAreaM2(served)
+  } else if (bbox) {
+    area = bboxAreaM2(bbox)
+  }
+  const estimate = Math.ceil(area / hexArea(cell))
+  if (estimate > maxCells) {
+    // The smallest edge that keeps the same area under the limit, rounded up to 10 m.
+    const smallest = Math.ceil(Math.sqrt(area / maxCells / ((3 * Math.sqrt(3)) / 2)) / 10) * 10
+    throw badRequest(
+      `a ${cell} m cell cuts this area (${Math.round(area / 1e6)} km²) into about ${estimate} hexagons, more than the limit of ${maxCells}; use cell=${smallest} or more, or a smaller bbox`,
+      [{ field: 'cell', code: 'too_many_cells', estimate, max: maxCells, smallest_cell: smallest }],
+    )
+  }
+  return estimate
+}
+
+// --- the queries ---------------------------------------------------------------------------------
+
+/** Collects query parameters as `$n` placeholders. */
+export class Params {
+  readonly values: unknown[] = []
+  add(value: unknown): string {
+    this.values.push(value)
+    return `$${this.values.length}`
+  }
+}
+
+/**
+ * The bbox widened by a little more than one cell's radius, in degrees, so that every incident of a
+ * cell whose centre lies in the bbox is counted, however the bbox cuts the cell.
+ */
+export function widenedBBox(bbox: BBox, cell: number): BBox {
+  const worstLat = Math.min(89, Math.max(Math.abs(bbox[1]), Math.abs(bbox[3])))
+  const dLat = (1.01 * cell) / 110_000
+  const dLon = (1.01 * cell) / (111_000 * Math.cos((worstLat * Math.PI) / 180))
+  return [
+    Math.max(-180, bbox[0] - dLon),
+    Math.max(-90, bbox[1] - dLat),
+    Math.min(180, bbox[2] + dLon),
+    Math.min(90, bbox[3] + dLat),
+  ]
+}
+
+/** The WHERE conditions on `incidents i` for a window, categories and a lon/lat box. */
+export function incidentConditions(
+  params: Params,
+  filter: TimeWindow & { categories?: IncidentCategory[]; bbox?: BBox },
+): string[] {
+  const conditions = [
+    `i.occurred_at >= ${params.add(filter.from)}`,
+    `i.occurred_at < ${params.add(filter.to)}`,
+  ]
+  if (filter.categories) conditions.push(`i.category = ANY (${params.add(filter.categories)}::text[])`)
+  if (filter.bbox) {
+    // The envelope, not the column, is built from the input, so the GiST index on geom is used.
+    const [a, b, c, d] = filter.bbox.map((v) => params.add(v))
+    conditions.push(`i.geom && ST_MakeEnvelope(${a}, ${b}, ${c}, ${d}, 4326)`)
+  }
+  return conditions
+}
+
+export interface CellCount extends Hex {
+  count: number
+}
+
+/** Incidents of the filter per hexagon. */
+export async function incidentCountsByCell(db: Queryable, filter: HotspotFilter): Promise<CellCount[]> {
+  const params = new Params()
+  const size = params.add(filter.cell)
+  const where = incidentConditions(params, {
+    ...filter,
+    bbox: filter.bbox ? widenedBBox(filter.bbox, filter.cell) : undefined,
+  })
+  // Each incident's hexagon (q, r) is computed arithmetically from its stored metric point (see
+  // hexBinSql), and the incidents are grouped by it: no grid is generated and nothing is joined.
+  return db.query<CellCount>(
+    `SELECT hex.q, hex.r, count(*)::integer AS count
+       FROM incidents i
+       CROSS JOIN LATERAL (${hexBinSql('ST_X(i.geom_m)', 'ST_Y(i.geom_m)', size)}) AS hex
+      WHERE ${where.join(' AND ')}
+      GROUP BY hex.q, hex.r`,
+    params.values,
+  )
+}
+
+export interface CellEffort extends Hex {
+  effort_km: number
+}
+
+/**
+ * The line work of a TWKB geometry (https://github.com/TWKB/Specification) as flat coordinate arrays
+ * [x0, y0, x1, y1, …], one per line; points are skipped, Z and M values read and dropped. Handles what
+ * the effort query sends — LineString, MultiLineString — and, defensively, collections of those.
+ */
+export function twkbLines(bytes: Uint8Array): Float64Array[] {
+  const lines: Float64Array[] = []
+  let at = 0
+  const varint = () => {
+    let value = 0
+    let factor = 1
+    let byte: number
+    do {
+      if (at >= bytes.length) throw new Error('TWKB: unexpected end of data')
+      byte = bytes[at++] as number
+      value += (byte & 0x7f) * factor
+      factor *= 128
+    } while (byte & 0x80)
+    return value
+  }
+  const signed = () => {
+    const v = varint()
+    return v % 2 === 0 ? v / 2 : -(v + 1) / 2
+  }
+  const read = (): void => {
+    const head = bytes[at++] as number
+    const type = head & 0x0f
+    const zig = (head >> 4) & 0x0f
+    const scale = 10 ** (zig % 2 === 0 ? zig / 2 : -(zig + 1) / 2)
+    const meta = bytes[at++] as number
+    let dims = 2
+    if (meta & 0x08) {
+      const ext = bytes[at++] as number
+      dims += (ext & 1) + ((ext >> 1) & 1)
+    }
+    if (meta & 0x02) varint() // size in bytes
+    if (meta & 0x01) for (let d = 0; d < 2 * dims; d++) varint() // bounding box
+    if (meta & 0x10) return // empty
+    const last = new Array<number>(dims).fill(0)
+    const coords = (n: number): Float64Array => {
+      const out = new Float64Array(2 * n)
+      for (let p = 0; p < n; p++) {
+        for (let d = 0; d < dims; d++) {
+          last[d] = (last[d] as number) + signed()
+          if (d < 2) out[2 * p + d] = (last[d] as number) / scale
+        }
+      }
+      return out
+    }
+    const idList = (n: number) => {
+      if (meta & 0x04) for (let k = 0; k < n; k++) varint()
+    }
+    switch (type) {
+      case 1:
+        coords(1)
+        return
+      case 2:
+        lines.push(coords(varint()))
+        return
+      case 4: {
+        const n = varint()
+        idList(n)
+        coords(n)
+        return
+      }
+      case 5: {
+        const n = varint()
+        idList(n)
+        for (let k = 0; k < n; k++) lines.push(coords(varint()))
+        return
+      }
+      case 7: {
+        const n = varint()
+        idList(n)
+        for (let k = 0; k < n; k++) read()
+        return
+      }
+      default:
+        throw new Error(`TWKB: unexpected geometry type ${type}`)
+    }
+  }
+  while (at < bytes.length) read()
+  return lines
+}
+
+/**
+ * Adds the length of lines (metric coordinates) to the hexagons they pass through: each segment is
+ * cut into equal pieces of at most `piece` metres (as ST_Segmentize does) and each piece's length
+ * goes to the hexagon holding its midpoint. Keys of `into` are numeric cell keys (cellNumber).
+ */
+export function addTrackLength(
+  lines: Iterable<Float64Array>,
+  cell: number,
+  piece: number,
+  into: Map<number, number>,
+) {
+  for (const line of lines) {
+    for (let i = 2; i + 1 < line.length; i += 2) {
+      const ax = line[i - 2] as number
+      const ay = line[i - 1] as number
+      const dx = (line[i] as number) - ax
+      const dy = (line[i + 1] as number) - ay
+      const length = Math.hypot(dx, dy)
+      if (length === 0) continue
+      const pieces = Math.ceil(length / piece)
+      for (let k = 0; k < pieces; k++) {
+        const f = (k + 0.5) / pieces
+        const hex = hexOfPoint(ax + f * dx, ay + f * dy, cell)
+        const key = cellNumber(hex)
+        into.set(key, (into.get(key) ?? 0) + length / pieces)
+      }
+    }
+  }
+}
+
+// A cell as one number, for fast maps: both coordinates stay far below ±2^20 for any cell ≥ 1 m
+// within EPSG:4549's range.
+const cellNumber = (hex: Hex) => (hex.q + 1_048_576) * 2_097_152 + (hex.r + 1_048_576)
+const cellOfNumber = (key: number): Hex => ({
+  q: Math.floor(key / 2_097_152) - 1_048_576,
+  r: (key % 2_097_152) - 1_048_576,
+})
+
+/**
+ * Patrol effort per hexagon: kilometres of actual patrol track in the window. A track that runs over
+ * an end of the window is cut there by its M values (epoch seconds). Tracks are cut into pieces of at
+ * most a quarter of the cell's edge, and each piece's length goes to the hexagon holding its midpoint,
+ * so a piece that crosses a cell border is credited to one side: the error per crossing is at most
+ * half a piece (an eighth of the edge) and evens out along a track.
+ *
+ * The database selects and clips the tracks and sends them as compact TWKB (decimetres); the pieces
+ * are binned here, with the same arithmetic as hexBinSql. Binning millions of track pieces in SQL
+ * costs a PostGIS call per piece, ten times slower on the embedded database (docs/hotspots.md).
+ */
+export async function patrolEffortByCell(
+  db: Queryable,
+  filter: Pick<HotspotFilter, 'from' | 'to' | 'cell' | 'bbox'>,
+): Promise<CellEffort[]> {
+  const params = new Params()
+  const from = params.add(filter.from)
+  const to = params.add(filter.to)
+  const conditions = [`p.kind = 'actual'`, `p.started_at < ${to}`, `p.ended_at > ${from}`]
+  if (filter.bbox) {
+    const [a, b, c, d] = widenedBBox(filter.bbox, filter.cell).map((v) => params.add(v))
+    conditions.push(`p.track && ST_MakeEnvelope(${a}, ${b}, ${c}, ${d}, 4326)`)
+  }
+  // Hex text rather than bytea: both drivers turn long bytea values into bytes slowly.
+  const rows = await db.query<{ twkb: string }>(
+    `SELECT encode(ST_AsTWKB(ST_Force2D(
+              CASE WHEN p.started_at >= ${from} AND p.ended_at <= ${to} THEN p.track_m
+                   ELSE ST_CollectionExtract(ST_LocateBetween(p.track_m, extract(epoch FROM ${from}::timestamptz),
+                                                              extract(epoch FROM ${to}::timestamptz)), 2) END), 1), 'hex') AS twkb
+       FROM patrols p
+      WHERE ${conditions.join(' AND ')}`,
+    params.values,
+  )
+  const metres = new Map<number, number>()
+  for (const row of rows)
+    addTrackLength(twkbLines(Buffer.from(row.twkb, 'hex')), filter.cell, filter.cell / 4, metres)
+  return [...metres].map(([key, m]) => ({ ...cellOfNumber(key), effort_km: m / 1000 }))
+}
+
+// --- the study area ------------------------------------------------------------------------------
+
+export interface StudyCell extends Hex {
+  key: string
+  count: number
+  effortKm: number
+}
+
+export interface StudyArea {
+  cells: StudyCell[]
+  /** neighbours[i]: indices of the cells of the study area that share an edge with cells[i]. */
+  neighbours: number[][]
+  index: Map<string, number>
+}
+
+/** Whether a cell's centre lies in a lon/lat box. */
+export function centreInBBox(hex: Hex, cell: number, bbox: BBox): boolean {
+  const [x, y] = hexCentre(hex, cell)
+  const [lon, lat] = epsg4549ToLonLat(x, y)
+  return lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3]
+}
+
+/**
+ * The cells Gi* is computed over: every cell with an incident or with patrol effort in the window,
+ * plus the six neighbours of each (with zero counts), all cut to the bbox (by cell centre) when one is
+ * given. Cells nobody patrolled and where nothing happened, away from those, are unobserved rather than
+ * quiet and stay out; docs/hotspots.md explains the choice.
+ */
+export function buildStudyArea(
+  counts: readonly CellCount[],
+  effort: readonly CellEffort[],
+  cell: number,
+  bbox?: BBox,
+): StudyArea {
+  const byKey = new Map<string, StudyCell>()
+  const seed = (hex: Hex) => {
+    const key = hexKey(hex.q, hex.r)
+    let found = byKey.get(key)
+    if (!found) {
+      found = { q: hex.q, r: hex.r, key, count: 0, effortKm: 0 }
+      byKey.set(key, found)
+    }
+    return found
+  }
+  for (const c of counts) seed(c).count += c.count
+  for (const e of effort) if (e.effort_km > 0) seed(e).effortKm += e.effort_km
+  for (const occupied of [...byKey.values()]) for (const n of hexNeighbours(occupied)) seed(n)
+
+  const cells = [...byKey.values()]
+    .filter((c) => !bbox || centreInBBox(c, cell, bbox))
+    .sort((a, b) => a.q - b.q || a.r - b.r)
+  const index = new Map(cells.map((c, i) => [c.key, i]))
+  const neighbours = cells.map((c) =>
+    hexNeighbours(c)
+      .map((n) => index.get(hexKey(n.q, n.r)))
+      .filter((i): i is number => i !== undefined),
+  )
+  return { cells, neighbours, index }
+}
+
+// --- the answer ----------------------------------------------------------------------------------
+
+export interface HotspotProperties {
+  q: number
+  r: number
+  count: number
+  z: number
+  p: number
+  class: HotspotClass
+  effort_km: number
+  per_100km: number | null
+}
+
+export interface PolygonGeometry {
+  type: 'Polygon'
+  coordinates: [number, number][][]
+}
+
+export interface HotspotFeature {
+  type: 'Feature'
+  id: string
+  geometry: PolygonGeometry
+  properties: HotspotProperties
+}
+
+export interface HotspotCollection {
+  type: 'FeatureCollection'
+  from: string
+  to: string
+  cell: number
+  categories: IncidentCategory[] | null
+  bbox: BBox | null
+  summary: {
+    cells: number
+    incidents: number
+    effort_km: number
+    mean: number
+    sd: number
+    hot: number
+    cold: number
+  }
+  features: HotspotFeature[]
+}
+
+export const hexPolygon = (hex: Hex, cell: number): PolygonGeometry => ({
+  type: 'Polygon',
+  coordinates: [hexLonLatRing(hex, cell)],
+})
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits
+
+/**
+ * The hotspot cells of a window: every cell of the study area with its incident count, Gi* z-score,
+ * p-value and confidence class, and its patrol effort and incidents per 100 km patrolled; hottest first.
+ * The caller checks the parameters (parseWindow, checkCell, checkCellBudget).
+ */
+export async function findHotspots(db: Queryable, filter: HotspotFilter): Promise<HotspotCollection> {
+  // Two independent queries: on PostgreSQL they run side by side on two connections.
+  const [counts, effort] = await Promise.all([
+    incidentCountsByCell(db, filter),
+    patrolEffortByCell(db, filter),
+  ])
+  const area = buildStudyArea(counts, effort, filter.cell, filter.bbox)
+  const values = area.cells.map((c) => c.count)
+  const z = getisOrdGiStar(values, area.neighbours)
+
+  const n = values.length
+  const incidents = values.reduce((a, b) => a + b, 0)
+  const mean = n ? incidents / n : 0
+  const sd = n ? Math.sqrt(Math.max(0, values.reduce((a, v) => a + v * v, 0) / n - mean * mean)) : 0
+
+  const features: HotspotFeature[] = area.cells.map((c, i) => {
+    const zi = z[i] as number
+    const p = twoSidedP(zi)
+    return {
+      type: 'Feature',
+      id: c.key,
+      geometry: hexPolygon(c, filter.cell),
+      properties: {
+        q: c.q,
+        r: c.r,
+        count: c.count,
+        z: zi,
+        p,
+        class: hotspotClass(zi, p),
+        effort_km: round(c.effortKm, 3),
+        per_100km: c.effortKm >= minEffortKm ? round((100 * c.count) / c.effortKm, 2) : null,
+      },
+    }
+  })
+  features.sort((a, b) => b.properties.z - a.properties.z || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return {
+    type: 'FeatureCollection',
+    from: filter.from.toISOString(),
+    to: filter.to.toISOString(),
+    cell: filter.cell,
+    categories: filter.categories ?? null,
+    bbox: filter.bbox ?? null,
+    summary: {
+      cells: n,
+      incidents,
+      effort_km: round(
+        area.cells.reduce((a, c) => a + c.effortKm, 0),
+        3,
+      ),
+      mean,
+      sd,
+      hot: features.filter((f) => f.properties.class.startsWith('hot')).length,
+      cold: features.filter((f) => f.properties.class.startsWith('cold')).length,
+    },
+    features,
+  }
+}

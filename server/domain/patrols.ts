@@ -1,0 +1,376 @@
+import type { Db, Queryable } from '../db/db.ts'
+import { conflict, notFound, unprocessable } from '../errors.ts'
+import type { BBox } from './bbox.ts'
+import {
+  checkFixes,
+  dropRepeatedFixes,
+  type Fix,
+  type ParsedTrack,
+  type TrackProblem,
+  trackError,
+  validTrack,
+} from './patrol-tracks.ts'
+
+/**
+ * Patrols: storing uploaded tracks, open patrols fed by live fixes, and listing them for the map.
+ * The track is a LineStringM in lon/lat whose M is the fix time in epoch seconds.
+ */
+
+/** How far outside Huzhou's districts a fix may lie (cross-border patrols along the province lines). */
+export const SERVED_MARGIN_M = 10_000
+
+export type PatrolKind = 'actual' | 'planned'
+export type PatrolStatus = 'open' | 'closed'
+
+export interface PatrolProperties {
+  id: number
+  kind: PatrolKind
+  status: PatrolStatus
+  chief_id: string | null
+  station_id: string | null
+  district_code: number | null
+  started_at: string
+  ended_at: string
+  length_m: number
+  /** One time per vertex in epoch milliseconds (deck.gl TripsLayer: subtract a start to keep float32 precision). */
+  times: number[]
+  properties: Record<string, unknown>
+}
+
+export interface PatrolFeature {
+  type: 'Feature'
+  id: number
+  geometry: { type: 'LineString'; coordinates: number[][] }
+  properties: PatrolProperties
+}
+
+export interface PatrolCollection {
+  type: 'FeatureCollection'
+  features: PatrolFeature[]
+  /** More patrols matched than `limit`; the newest `limit` are given. */
+  truncated: boolean
+  limit: number
+}
+
+interface PatrolRow {
+  id: number
+  kind: PatrolKind
+  status: PatrolStatus
+  chief_id: string | null
+  station_id: string | null
+  district_code: number | null
+  started_at: Date
+  ended_at: Date
+  length_m: number
+  properties: Record<string, unknown>
+  geometry: { type: 'LineString'; coordinates: number[][] }
+  m: number[]
+}
+
+/** The columns a patrol is shown with: 2D GeoJSON (6 decimals, about 0.1 m) and the M values in order. */
+const patrolSelect = `
+  SELECT p.id, p.kind, p.status, p.chief_id, p.station_id, p.district_code, p.started_at, p.ended_at,
+         p.length_m, p.properties,
+         ST_AsGeoJSON(ST_Force2D(p.track), 6)::json AS geometry,
+         ARRAY(SELECT ST_M(d.geom) FROM ST_DumpPoints(p.track) AS d ORDER BY d.path) AS m
+  FROM patrols p`
+
+const toFeature = (row: PatrolRow): PatrolFeature => ({
+  type: 'Feature',
+  id: row.id,
+  geometry: row.geometry,
+  properties: {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    chief_id: row.chief_id,
+    station_id: row.station_id,
+    district_code: row.district_code,
+    started_at: row.started_at.toISOString(),
+    ended_at: row.ended_at.toISOString(),
+    length_m: Math.round(row.length_m * 10) / 10,
+    times: row.m.map((s) => Math.round(s * 1000)),
+    properties: row.properties,
+  },
+})
+
+export async function getPatrol(db: Queryable, id: number): Promise<PatrolFeature | null> {
+  const [row] = await db.query<PatrolRow>(`${patrolSelect} WHERE p.id = $1`, [id])
+  return row ? toFeature(row) : null
+}
+
+export interface PatrolFilter {
+  bbox?: BBox
+  from?: Date
+  to?: Date
+  chief?: string
+  kind?: PatrolKind
+  status?: PatrolStatus
+  limit: number
+}
+
+/**
+ * Patrols that touch the bbox and overlap [from, to] in time, newest first, at most `limit`
+ * (one more is fetched to tell whether the answer was cut). The bbox is compared with `&&` on the
+ * track column, so the GiST index is used.
+ */
+export async function listPatrols(db: Queryable, filter: PatrolFilter): Promise<PatrolCollection> {
+  const rows = await db.query<PatrolRow>(
+    `${patrolSelect}
+     WHERE ($1::float8 IS NULL OR p.track && ST_MakeEnvelope($1, $2, $3, $4, 4326))
+       AND ($5::timestamptz IS NULL OR p.ended_at >= $5)
+       AND ($6::timestamptz IS NULL OR p.started_at <= $6)
+       AND ($7::text IS NULL OR p.chief_id = $7)
+       AND ($8::text IS NULL OR p.kind = $8)
+       AND ($9::text IS NULL OR p.status = $9)
+     ORDER BY p.started_at DESC, p.id DESC
+     LIMIT $10`,
+    [
+      ...(filter.bbox ?? [null, null, null, null]),
+      filter.from ?? null,
+      filter.to ?? null,
+      filter.chief ?? null,
+      filter.kind ?? null,
+      filter.status ?? null,
+      filter.limit + 1,
+    ],
+  )
+  return {
+    type: 'FeatureCollection',
+    features: rows.slice(0, filter.limit).map(toFeature),
+    truncated: rows.length > filter.limit,
+    limit: filter.limit,
+  }
+}
+
+/** The chief a patrol belongs to, and the chief's station; a 422 when there is no such chief. */
+async function chiefOf(tx: Queryable, chiefId: string): Promise<{ id: string; station_id: string | null }> {
+  const [chief] = await tx.query<{ id: string; station_id: string | null }>(
+    'SELECT id, station_id FROM chiefs WHERE id = $1',
+    [chiefId],
+  )
+  if (!chief) {
+    throw unprocessable(`unknown chief "${chiefId}"`, [
+      { field: 'chief_id', reason: `no chief has the id "${chiefId}"` },
+    ])
+  }
+  return chief
+}
+
+/**
+ * Fixes that lie outside the served area: farther than SERVED_MARGIN_M from the convex hull of
+ * Huzhou's districts and outside every station's jurisdiction (joint stations reach across the
+ * province line). The hull has a few dozen vertices, so even a long track is tested quickly.
+ * Without district boundaries loaded there is nothing to test against and every fix passes.
+ */
+export async function fixesOutsideServedArea(tx: Queryable, fixes: readonly Fix[], firstIndex = 0) {
+  const rows = await tx.query<{ i: number; lon: number; lat: number }>(
+    `WITH huzhou AS (
+       SELECT ST_ConvexHull(ST_Collect(geom_m)) AS hull FROM boundaries WHERE level = 'district'
+     )
+     SELECT v.i::int AS i, v.lon, v.lat
+     FROM huzhou, unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS v(lon, lat, i)
+     WHERE huzhou.hull IS NOT NULL
+       AND NOT ST_DWithin(huzhou.hull, ST_Transform(ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326), 4549), $3)
+       AND NOT EXISTS (
+         SELECT 1 FROM stations s WHERE ST_Intersects(s.jurisdiction, ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326))
+       )
+     ORDER BY v.i
+     LIMIT 21`,
+    [fixes.map((f) => f.lon), fixes.map((f) => f.lat), SERVED_MARGIN_M],
+  )
+  return rows.map(
+    (r): TrackProblem => ({
+      index: firstIndex + r.i - 1,
+      reason: `vertex ${firstIndex + r.i - 1} (${r.lon}, ${r.lat}) lies outside the served area: more than ${SERVED_MARGIN_M / 1000} km from Huzhou and outside every station's jurisdiction`,
+    }),
+  )
+}
+
+/**
+ * Sets the district a patrol belongs to: the district holding most of its length; for a short or
+ * just-started patrol (no length inside any district) the district nearest its start.
+ */
+async function assignDistrict(tx: Queryable, patrolId: number): Promise<void> {
+  await tx.query(
+    `UPDATE patrols p SET district_code = (
+       SELECT b.adcode FROM boundaries b
+       WHERE b.level = 'district' AND ST_DWithin(b.geom_m, p.track_m, $2)
+       ORDER BY ST_Length(ST_Intersection(b.geom_m, ST_Force2D(p.track_m))) DESC,
+                ST_Distance(b.geom_m, ST_StartPoint(p.track_m)), b.adcode
+       LIMIT 1)
+     WHERE p.id = $1`,
+    [patrolId, SERVED_MARGIN_M],
+  )
+}
+
+export interface NewPatrol {
+  /** Checked fixes, in time order; a single fix makes a track of one point repeated (an open patrol's start). */
+  fixes: readonly Fix[]
+  chiefId: string | null
+  stationId?: string | null
+  kind: PatrolKind
+  status: PatrolStatus
+  properties: Record<string, unknown>
+}
+
+/**
+ * Stores a patrol in one transaction: the chief must exist, every fix must lie in the served area,
+ * then the row, its district and length (metres in EPSG:4549), and for an open patrol its fixes as
+ * live positions. Throws a 422 and stores nothing when anything is wrong.
+ */
+export async function createPatrol(db: Db, patrol: NewPatrol): Promise<PatrolFeature> {
+  const id = await db.transaction(async (tx) => {
+    const chief = patrol.chiefId ? await chiefOf(tx, patrol.chiefId) : undefined
+    const stationId = patrol.stationId ?? chief?.station_id ?? null
+    if (patrol.stationId) {
+      const [station] = await tx.query('SELECT 1 FROM stations WHERE id = $1', [patrol.stationId])
+      if (!station) throw unprocessable(`unknown station "${patrol.stationId}"`, [{ field: 'station_id' }])
+    }
+    const outside = await fixesOutsideServedArea(tx, patrol.fixes)
+    if (outside.length) throw trackError(outside)
+    const fixes = patrol.fixes.length === 1 ? [patrol.fixes[0] as Fix, patrol.fixes[0] as Fix] : patrol.fixes
+    const [row] = await tx.query<{ id: number }>(
+      `WITH line AS (
+         SELECT ST_SetSRID(ST_MakeLine(ST_MakePointM(v.lon, v.lat, v.t) ORDER BY v.i), 4326) AS track
+         FROM unnest($1::float8[], $2::float8[], $3::float8[]) WITH ORDINALITY AS v(lon, lat, t, i)
+       )
+       INSERT INTO patrols (kind, status, chief_id, station_id, started_at, ended_at, length_m, properties, track)
+       SELECT $4, $5, $6, $7, to_timestamp(ST_M(ST_StartPoint(track))), to_timestamp(ST_M(ST_EndPoint(track))),
+              ST_Length(ST_Transform(track, 4549)), $8::jsonb, track
+       FROM line
+       RETURNING id`,
+      [
+        fixes.map((f) => f.lon),
+        fixes.map((f) => f.lat),
+        fixes.map((f) => f.at / 1000),
+        patrol.kind,
+        patrol.status,
+        patrol.chiefId,
+        stationId,
+        JSON.stringify(patrol.properties),
+      ],
+    )
+    const patrolId = (row as { id: number }).id
+    await assignDistrict(tx, patrolId)
+    if (patrol.status === 'open') await insertPositions(tx, patrolId, patrol.fixes)
+    return patrolId
+  })
+  return (await getPatrol(db, id)) as PatrolFeature
+}
+
+/** Stores an uploaded track (GeoJSON or GPX, already parsed): the chief is required. */
+export async function uploadTrack(db: Db, parsed: ParsedTrack): Promise<PatrolFeature> {
+  if (!parsed.chiefId) {
+    throw unprocessable(
+      'a patrol needs its chief: give properties.chief_id (for GPX, the query ?chief_id=)',
+      [{ field: 'chief_id', reason: 'missing' }],
+    )
+  }
+  const track = validTrack(parsed)
+  return createPatrol(db, {
+    fixes: track.fixes,
+    chiefId: parsed.chiefId,
+    stationId: parsed.stationId ?? null,
+    kind: 'actual',
+    status: 'closed',
+    properties: track.properties,
+  })
+}
+
+/** Opens a live patrol at its first fix; later fixes come through appendPositions. */
+export async function startPatrol(
+  db: Db,
+  start: { chiefId: string; position: Fix; properties?: Record<string, unknown> },
+): Promise<PatrolFeature> {
+  const problems = checkFixes([start.position], { minFixes: 1 })
+  if (problems.length) throw trackError(problems)
+  return createPatrol(db, {
+    fixes: [start.position],
+    chiefId: start.chiefId,
+    kind: 'actual',
+    status: 'open',
+    properties: start.properties ?? {},
+  })
+}
+
+async function insertPositions(tx: Queryable, patrolId: number, fixes: readonly Fix[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO patrol_positions (patrol_id, at, geom)
+     SELECT $1, to_timestamp(v.t), ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326)
+     FROM unnest($2::float8[], $3::float8[], $4::float8[]) AS v(lon, lat, t)`,
+    [patrolId, fixes.map((f) => f.lon), fixes.map((f) => f.lat), fixes.map((f) => f.at / 1000)],
+  )
+}
+
+export interface AppendResult {
+  patrol: PatrolFeature
+  /** The fixes stored (repeats of the last stored fix dropped). */
+  appended: Fix[]
+}
+
+/**
+ * Appends live fixes to an open patrol, in one transaction: the fixes must follow the last stored
+ * one in time, lie in the served area and keep under the speed limit; then the track is rebuilt
+ * from all stored positions and the end time and length follow. A closed patrol answers 409.
+ */
+export async function appendPositions(
+  db: Db,
+  patrolId: number,
+  positions: readonly Fix[],
+): Promise<AppendResult> {
+  const appended = await db.transaction(async (tx) => {
+    const [patrol] = await tx.query<{ status: PatrolStatus; kind: PatrolKind }>(
+      'SELECT status, kind FROM patrols WHERE id = $1 FOR UPDATE',
+      [patrolId],
+    )
+    if (!patrol) throw notFound(`no patrol ${patrolId}`)
+    if (patrol.kind !== 'actual' || patrol.status !== 'open') {
+      throw conflict(
+        `patrol ${patrolId} is ${patrol.kind === 'planned' ? 'a plan' : 'closed'}; positions go to an open patrol`,
+      )
+    }
+    const [last] = await tx.query<{ lon: number; lat: number; at: Date }>(
+      `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, at FROM patrol_positions
+       WHERE patrol_id = $1 ORDER BY at DESC LIMIT 1`,
+      [patrolId],
+    )
+    const previous = last ? { lon: last.lon, lat: last.lat, at: last.at.getTime() } : undefined
+    const fixes = dropRepeatedFixes(previous ? [previous, ...positions] : positions).slice(previous ? 1 : 0)
+    const problems = checkFixes(fixes, { previous, minFixes: 1 })
+    if (problems.length) throw trackError(problems)
+    const outside = await fixesOutsideServedArea(tx, fixes)
+    if (outside.length) throw trackError(outside)
+    await insertPositions(tx, patrolId, fixes)
+    // The track is the line through every stored fix in time order, M = epoch seconds.
+    await tx.query(
+      `UPDATE patrols p
+       SET track = t.track, ended_at = t.last_at, length_m = ST_Length(ST_Transform(t.track, 4549))
+       FROM (
+         SELECT ST_SetSRID(ST_MakeLine(
+                  ST_MakePointM(ST_X(geom), ST_Y(geom), extract(epoch FROM at)::float8) ORDER BY at), 4326) AS track,
+                max(at) AS last_at
+         FROM patrol_positions WHERE patrol_id = $1
+       ) t
+       WHERE p.id = $1`,
+      [patrolId],
+    )
+    return fixes
+  })
+  return { patrol: (await getPatrol(db, patrolId)) as PatrolFeature, appended }
+}
+
+/** Closes an open patrol and settles its district on the whole track; closing twice answers 409. */
+export async function closePatrol(db: Db, patrolId: number): Promise<PatrolFeature> {
+  await db.transaction(async (tx) => {
+    const [patrol] = await tx.query<{ status: PatrolStatus; kind: PatrolKind }>(
+      'SELECT status, kind FROM patrols WHERE id = $1 FOR UPDATE',
+      [patrolId],
+    )
+    if (!patrol) throw notFound(`no patrol ${patrolId}`)
+    if (patrol.kind !== 'actual' || patrol.status !== 'open') throw conflict(`patrol ${patrolId} is not open`)
+    await tx.query(`UPDATE patrols SET status = 'closed' WHERE id = $1`, [patrolId])
+    await assignDistrict(tx, patrolId)
+  })
+  return (await getPatrol(db, patrolId)) as PatrolFeature
+}

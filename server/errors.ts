@@ -1,0 +1,19 @@
+/** An error whose message is meant for the user: answered with its status and never logged as a fault. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    message: string,
+    readonly details: unknown[] = [],
+  ) {
+    super(message)
+  }
+}
+
+export const badRequest = (message: string, details: unknown[] = []) =>
+  new HttpError(400, 'Bad Request', message, details)
+export const notFound = (message: string) => new HttpError(404, 'Not Found', message)
+export const conflict = (message: string, details: unknown[] = []) =>
+  new HttpError(409, 'Conflict', message, details)
+export const unprocessable = (message: string, details: unknown[] = []) =>
+  new HttpError(422, 'Unprocessable Entity', message, details)

@@ -1,0 +1,344 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { parseBBox } from '../domain/bbox.ts'
+import { handlingTimes, statsGroups } from '../domain/handling-times.ts'
+import { incidentStatuses } from '../domain/incident-lifecycle.ts'
+import {
+  changeIncidentStatus,
+  createIncident,
+  dispatchIncident,
+  getIncident,
+  type IncidentDetail,
+  type IncidentEvent,
+  incidentCategories,
+  incidentSources,
+  listIncidents,
+  listLimitDefault,
+  listLimitMax,
+  parseList,
+  toFeature,
+} from '../domain/incidents.ts'
+import { defaultNearestChiefs, findResponsibleUnits, reasonCodes } from '../domain/responsibility.ts'
+import { parseInstant } from '../domain/time.ts'
+import { badRequest, notFound } from '../errors.ts'
+import { errorReplies, Nullable } from './schemas.ts'
+
+// --- who is acting -------------------------------------------------------------------------------
+
+export const actorHeader = 'x-shanshui-actor'
+
+/**
+ * Who makes a change, for the audit trail. Until sign-in exists this is the `x-shanshui-actor` header
+ * (or 'anonymous'); sign-in replaces this one function with the session's user.
+ */
+export function requestActor(request: FastifyRequest): string {
+  const header = request.headers[actorHeader]
+  const value = (Array.isArray(header) ? header[0] : header)?.trim()
+  if (!value) return 'anonymous'
+  if (value.length > 100) throw badRequest(`the ${actorHeader} header must be at most 100 characters`)
+  return value
+}
+
+// --- schemas -------------------------------------------------------------------------------------
+
+const Category = Type.Enum([...incidentCategories])
+const Source = Type.Enum([...incidentSources])
+const Status = Type.Enum([...incidentStatuses])
+const Time = Type.String({ format: 'date-time' })
+const Names = { name_zh: Type.String(), name_en: Type.String() }
+
+const PointGeometry = Type.Object({
+  type: Type.Literal('Point'),
+  coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }),
+})
+
+const IncidentProperties = {
+  id: Type.Integer(),
+  category: Category,
+  severity: Type.Integer(),
+  source: Source,
+  description: Type.String(),
+  status: Status,
+  next_statuses: Type.Array(Status),
+  occurred_at: Time,
+  reported_at: Time,
+  dispatched_at: Nullable(Time),
+  on_scene_at: Nullable(Time),
+  resolved_at: Nullable(Time),
+  closed_at: Nullable(Time),
+  district_code: Nullable(Type.Integer()),
+  district: Nullable(Type.Object({ code: Type.Integer(), ...Names })),
+  place_id: Nullable(Type.String()),
+  place: Nullable(
+    Type.Object({ id: Type.String(), kind: Type.String(), ...Names, distance_m: Type.Integer() }),
+  ),
+  chief_id: Nullable(Type.String()),
+  chief: Nullable(Type.Object({ id: Type.String(), ...Names })),
+}
+
+export const IncidentEventSchema = Type.Object({
+  id: Type.Integer(),
+  incident_id: Type.Integer(),
+  at: Time,
+  actor: Type.String(),
+  from_status: Nullable(Status),
+  to_status: Status,
+  chief_id: Nullable(Type.String()),
+  chief: Nullable(Type.Object({ id: Type.String(), ...Names })),
+  note: Type.String(),
+})
+
+export const IncidentDetailSchema = Type.Object({
+  ...IncidentProperties,
+  location: PointGeometry,
+  events: Type.Array(IncidentEventSchema),
+})
+
+export const IncidentFeatureSchema = Type.Object({
+  type: Type.Literal('Feature'),
+  id: Type.Integer(),
+  geometry: PointGeometry,
+  properties: Type.Object(IncidentProperties),
+})
+
+const IncidentCollection = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(IncidentFeatureSchema),
+  /** How many features came back, and the cap applied; `truncated` says more matched. */
+  count: Type.Integer(),
+  limit: Type.Integer(),
+  truncated: Type.Boolean(),
+})
+
+const Duration = Type.Object({
+  n: Type.Integer(),
+  median: Nullable(Type.Number()),
+  p90: Nullable(Type.Number()),
+})
+const HandlingTimesSchema = Type.Object({
+  key: Nullable(Type.String()),
+  name_zh: Nullable(Type.String()),
+  name_en: Nullable(Type.String()),
+  count: Type.Integer(),
+  cancelled: Type.Integer(),
+  resolved: Type.Integer(),
+  resolved_within_30m: Type.Integer(),
+  share_resolved_within_30m: Nullable(Type.Number()),
+  minutes_to_dispatch: Duration,
+  minutes_to_on_scene: Duration,
+  minutes_to_resolve: Duration,
+})
+const HandlingTimesReport = Type.Object({
+  group: Type.Enum([...statsGroups]),
+  from: Nullable(Time),
+  to: Nullable(Time),
+  groups: Type.Array(HandlingTimesSchema),
+  total: HandlingTimesSchema,
+})
+
+export const ReasonSchema = Type.Object({
+  code: Type.Enum([...reasonCodes]),
+  /** Values for the UI's translated text; which keys depends on the code. */
+  params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+  text: Type.String(),
+})
+
+const Candidate = Type.Object({
+  kind: Type.Enum(['chief', 'station']),
+  id: Type.String(),
+  ...Names,
+  distance_m: Nullable(Type.Integer()),
+  on_duty: Nullable(Type.Boolean()),
+  reason: ReasonSchema,
+  places: Type.Array(
+    Type.Object({ id: Type.String(), kind: Type.String(), ...Names, distance_m: Type.Integer() }),
+  ),
+})
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
+
+const ListQuery = Type.Object({
+  bbox: Type.Optional(Type.String({ description: 'minLon,minLat,maxLon,maxLat' })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'occurred_at ≥ from' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'occurred_at < to' })),
+  category: Type.Optional(Type.String({ description: 'comma list of categories' })),
+  status: Type.Optional(Type.String({ description: 'comma list of statuses' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: listLimitMax, default: listLimitDefault })),
+})
+
+const NewIncidentBody = Type.Object(
+  {
+    category: Category,
+    location: PointGeometry,
+    occurred_at: Type.String({ format: 'date-time' }),
+    source: Source,
+    description: Type.String({ maxLength: 4000 }),
+    severity: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
+  },
+  { additionalProperties: false },
+)
+
+/** `from` before `to` when both are given. */
+function timeWindow(query: { from?: string; to?: string }) {
+  const from = query.from === undefined ? undefined : parseInstant('from', query.from)
+  const to = query.to === undefined ? undefined : parseInstant('to', query.to)
+  if (from && to && from >= to) throw badRequest(`from (${query.from}) must be before to (${query.to})`)
+  return { from, to }
+}
+
+// --- routes --------------------------------------------------------------------------------------
+
+const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** Tells live clients (GET /api/events); a dispatch, by PATCH or by one key, is `incident.dispatched`. */
+  const publish = (created: boolean, incident: IncidentDetail, event: IncidentEvent, extra: object = {}) =>
+    app.eventBus.publish(
+      created
+        ? 'incident.created'
+        : event.to_status === 'dispatched'
+          ? 'incident.dispatched'
+          : 'incident.updated',
+      { incident: toFeature(incident), event, ...extra },
+    )
+
+  app.post(
+    '/incidents',
+    { schema: { body: NewIncidentBody, response: { 201: IncidentDetailSchema, ...errorReplies(400, 422) } } },
+    async (request, reply) => {
+      const { incident, event } = await createIncident(app.db, request.body, requestActor(request))
+      publish(true, incident, event)
+      return reply.code(201).send(incident)
+    },
+  )
+
+  app.get(
+    '/incidents',
+    { schema: { querystring: ListQuery, response: { 200: IncidentCollection, ...errorReplies(400) } } },
+    async (request, reply) => {
+      const q = request.query
+      const { incidents, truncated, limit } = await listIncidents(app.db, {
+        bbox: q.bbox === undefined ? undefined : parseBBox(q.bbox),
+        ...timeWindow(q),
+        categories:
+          q.category === undefined ? undefined : parseList('category', q.category, incidentCategories),
+        statuses: q.status === undefined ? undefined : parseList('status', q.status, incidentStatuses),
+        limit: q.limit,
+      })
+      return reply.type('application/geo+json; charset=utf-8').send({
+        type: 'FeatureCollection' as const,
+        features: incidents.map(toFeature),
+        count: incidents.length,
+        limit,
+        truncated,
+      })
+    },
+  )
+
+  app.get(
+    '/incidents/stats',
+    {
+      schema: {
+        querystring: Type.Object({
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+          group: Type.Optional(Type.Enum([...statsGroups], { default: 'district' })),
+        }),
+        response: { 200: HandlingTimesReport, ...errorReplies(400) },
+      },
+    },
+    async (request) =>
+      handlingTimes(app.db, { group: request.query.group ?? 'district', ...timeWindow(request.query) }),
+  )
+
+  app.get(
+    '/incidents/:id',
+    { schema: { params: IdParams, response: { 200: IncidentDetailSchema, ...errorReplies(400, 404) } } },
+    async (request) => {
+      const incident = await getIncident(app.db, request.params.id)
+      if (!incident) throw notFound(`no incident ${request.params.id}`)
+      return incident
+    },
+  )
+
+  app.patch(
+    '/incidents/:id',
+    {
+      schema: {
+        params: IdParams,
+        body: Type.Object(
+          { status: Status, note: Type.Optional(Type.String({ maxLength: 4000 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: IncidentDetailSchema, ...errorReplies(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const result = await changeIncidentStatus(
+        app.db,
+        request.params.id,
+        request.body,
+        requestActor(request),
+      )
+      if (!result) throw notFound(`no incident ${request.params.id}`)
+      publish(false, result.incident, result.event)
+      return result.incident
+    },
+  )
+
+  app.get(
+    '/incidents/:id/responsible',
+    {
+      schema: {
+        params: IdParams,
+        querystring: Type.Object({
+          nearest: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, default: defaultNearestChiefs })),
+        }),
+        response: {
+          200: Type.Object({ incident_id: Type.Integer(), candidates: Type.Array(Candidate) }),
+          ...errorReplies(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      const incident = await getIncident(app.db, request.params.id)
+      if (!incident) throw notFound(`no incident ${request.params.id}`)
+      const [lon, lat] = incident.location.coordinates
+      const candidates = await findResponsibleUnits(app.db, { lon, lat }, { nearest: request.query.nearest })
+      return { incident_id: incident.id, candidates }
+    },
+  )
+
+  app.post(
+    '/incidents/:id/dispatch',
+    {
+      schema: {
+        params: IdParams,
+        body: Type.Object(
+          {
+            chief_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            note: Type.Optional(Type.String({ maxLength: 4000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: IncidentDetailSchema, ...errorReplies(400, 404, 409, 422) },
+      },
+      // One key: a POST without a body means "to the first responsible chief".
+      preValidation: async (request) => {
+        request.body ??= {}
+      },
+    },
+    async (request) => {
+      const result = await dispatchIncident(
+        app.db,
+        request.params.id,
+        { chiefId: request.body.chief_id, note: request.body.note },
+        requestActor(request),
+      )
+      if (!result) throw notFound(`no incident ${request.params.id}`)
+      publish(false, result.incident, result.event, { reason: result.reason })
+      return result.incident
+    },
+  )
+}
+
+export default incidentRoutes

@@ -1,0 +1,54 @@
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import { openEmbeddedDb } from '../../server/db/embedded.ts'
+import { migrate } from '../../server/db/migrate.ts'
+import { openPostgresDb } from '../../server/db/postgres.ts'
+import { prepareWorld } from '../../server/demo/prepare.ts'
+import { databaseUrlFor, templateCacheDir, templateKey, testWorld } from './test-world.ts'
+
+/**
+ * Builds the template database once per run (or reuses the cached one): migrations, base data and
+ * the demo world. Each test file then works on its own copy, so no state is shared between files.
+ */
+export default async function setup({ provide }: { provide: (key: string, value: string) => void }) {
+  const key = templateKey()
+  const databaseUrl = process.env.DATABASE_URL
+  if (databaseUrl) {
+    const name = `${new URL(databaseUrl).pathname.slice(1) || 'shanshui'}_tpl_${key}`
+    const admin = new pg.Client({ connectionString: databaseUrl })
+    await admin.connect()
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
+    if (exists.rowCount === 0) {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}_building"`)
+      await admin.query(`CREATE DATABASE "${name}_building"`)
+      const db = await openPostgresDb(databaseUrlFor(databaseUrl, `${name}_building`))
+      await migrate(db)
+      await prepareWorld(db, testWorld)
+      await db.close()
+      await admin.query(`ALTER DATABASE "${name}_building" RENAME TO "${name}"`)
+    }
+    await admin.end()
+    provide('templateDatabase', name)
+  } else {
+    const dir = path.join(templateCacheDir, key)
+    if (!existsSync(dir)) {
+      mkdirSync(templateCacheDir, { recursive: true })
+      const building = `${dir}.building-${process.pid}`
+      const db = await openEmbeddedDb(building)
+      await migrate(db)
+      await prepareWorld(db, testWorld)
+      await db.close()
+      rmSync(dir, { recursive: true, force: true })
+      renameSync(building, dir)
+    }
+    provide('templateDir', dir)
+  }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDir: string
+    templateDatabase: string
+  }
+}
