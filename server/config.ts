@@ -18,6 +18,8 @@ export interface Config {
   /** Load the demo world into an empty embedded database on start. */
   demo: boolean
   logLevel: string
+  /** Build the client on start when stale (off under `npm run dev`, where Vite serves it). */
+  buildClient: boolean
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {
@@ -39,5 +41,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: integer('SHANSHUI_DEMO_SEED', env.SHANSHUI_DEMO_SEED, 20201201),
     demo: env.SHANSHUI_DEMO ? env.SHANSHUI_DEMO !== '0' : databaseUrl === undefined,
     logLevel: env.LOG_LEVEL || 'warn',
+    buildClient: env.SHANSHUI_SKIP_CLIENT_BUILD !== '1',
   }
 }

@@ -9,7 +9,7 @@ const log = (message: string) => console.log(`[shanshui] ${message}`)
 
 async function main() {
   const config = loadConfig()
-  await ensureClientBuilt(log)
+  if (config.buildClient) await ensureClientBuilt(log)
 
   log(
     config.databaseUrl ? 'connecting to PostgreSQL…' : `opening the embedded database in ${config.dataDir}…`,
