@@ -8,16 +8,22 @@ import {
   onCleanup,
   Show,
 } from 'solid-js'
+import { asBaseHover, createAnalysis, hasAnalysisCard } from './analysis/analysis.ts'
 import { api, type LayerId } from './api.ts'
 import { locale, localName, t } from './i18n/index.ts'
+import { createIncidents, IncidentsUi } from './incidents.tsx'
+import { AnalysisTooltip } from './map/analysis-tooltip.tsx'
 import { defaultVisibleLayers, isKnownLayer } from './map/catalog.ts'
+import { IncidentTooltip, isIncidentLayer } from './map/incident-tooltip.tsx'
 import { createLayerData, messageOf } from './map/layer-data.ts'
 import { MapView } from './map/map-view.tsx'
 import { type HoverInfo, Tooltip } from './map/tooltip.tsx'
 import { defaultView, parseUrlView, type MapView as View, viewsDiffer, writeUrlView } from './map/url-view.ts'
 import { AboutData } from './panels/about-data.tsx'
+import { AnalysisPanels } from './panels/analysis-panels.tsx'
 import { Header } from './panels/header.tsx'
 import { LayerPanel } from './panels/layer-panel.tsx'
+import { ModeSwitch } from './panels/mode-switch.tsx'
 import { EmptyNotice, ErrorNotice, LayerErrorsNotice, LoadingNotice } from './panels/notices.tsx'
 import { StatusLine } from './panels/status-line.tsx'
 
@@ -38,8 +44,16 @@ export const App: Component = () => {
   })
   const [health] = createResource(() => api.health())
   const [layerList, { refetch: refetchLayers }] = createResource(() => api.layers())
-  const layerData = createLayerData(visible)
+  // The analysis modes (analysis/analysis.ts): coverage and gaps, hotspots, the time window. They
+  // draw their own base layers (the user's choice comes back with the map mode).
+  const analysis = createAnalysis()
+  const drawn = createMemo(() => analysis.drawnLayers(visible()))
+  const layerData = createLayerData(drawn)
   const [hover, setHover] = createSignal<HoverInfo | null>(null)
+  // Incidents and one-key dispatch (incidents.tsx): their layers, map clicks, panels and live feed.
+  const incidents = createIncidents({ zoom: () => view().zoom })
+  // Incidents live in the map mode; the analysis modes hide their layers, panels and map clicks.
+  createEffect(() => incidents.setMap(analysis.mode() === 'map' ? analysis.map() : undefined))
   const [settled, setSettled] = createSignal(false)
   const [mapError, setMapError] = createSignal<string>()
   const [aboutOpen, setAboutOpen] = createSignal(false)
@@ -81,6 +95,8 @@ export const App: Component = () => {
   const mapState = createMemo(() => {
     if (mapError() || layersError()) return 'error'
     if (!layers() || layerData.busy() || !settled()) return 'loading'
+    // In the map mode the incidents are part of the picture: ready once they are drawn too.
+    if (analysis.mode() === 'map' && incidents.store.loading()) return 'loading'
     return 'ready'
   })
 
@@ -107,33 +123,56 @@ export const App: Component = () => {
       data-empty={isEmpty() ? 'true' : undefined}
       data-locale={locale()}
       data-visible-layers={[...visible()].join(',')}
+      data-mode={analysis.mode()}
+      data-picking={analysis.picking() ? 'true' : undefined}
     >
-      <Header onAbout={() => setAboutOpen(true)} />
+      <Header onAbout={() => setAboutOpen(true)}>
+        <ModeSwitch mode={analysis.mode()} onChange={analysis.setMode} />
+      </Header>
       <main class="app-main">
         <MapView
           view={view()}
-          visible={visible()}
+          visible={drawn()}
           data={layerData.all()}
           onViewChange={setView}
           onHover={setHover}
+          hoverable={analysis.drawing.state() !== 'drawing'}
           onSettledChange={setSettled}
           onMapError={setMapError}
+          extraLayers={analysis.mode() === 'map' ? incidents.layers() : analysis.layers()}
+          onMap={analysis.setMap}
         />
-        <LayerPanel
-          layers={layers()}
-          visible={visible()}
-          status={layerData.status}
-          onToggle={toggle}
-          onRetry={layerData.retry}
-          onDefaults={() => setVisible(new Set(defaultVisibleLayers))}
-        />
+        <Show when={analysis.mode() === 'map'}>
+          <LayerPanel
+            layers={layers()}
+            visible={visible()}
+            status={layerData.status}
+            onToggle={toggle}
+            onRetry={layerData.retry}
+            onDefaults={() => setVisible(new Set(defaultVisibleLayers))}
+          />
+          <IncidentsUi incidents={incidents} />
+        </Show>
+        <AnalysisPanels analysis={analysis} />
         <Show when={hover()}>
           {(info) => (
-            <Tooltip
-              info={info()}
-              districtName={(code) => (code == null ? undefined : districtNames().get(code))}
-              stationName={(id) => (id == null ? undefined : stationNames().get(id))}
-            />
+            <Show
+              when={!isIncidentLayer(info().layer)}
+              fallback={<IncidentTooltip x={info().x} y={info().y} properties={info().properties} />}
+            >
+              <Show
+                when={!hasAnalysisCard(info().layer)}
+                fallback={
+                  <AnalysisTooltip info={info()} coverage={(id) => analysis.coverageById()?.get(id)} />
+                }
+              >
+                <Tooltip
+                  info={asBaseHover(info())}
+                  districtName={(code) => (code == null ? undefined : districtNames().get(code))}
+                  stationName={(id) => (id == null ? undefined : stationNames().get(id))}
+                />
+              </Show>
+            </Show>
           )}
         </Show>
         <Show when={mapState() === 'loading' && !layersError()}>

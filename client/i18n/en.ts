@@ -1,3 +1,6 @@
+import { analysisEn } from './analysis-en.ts'
+import { incidentsEn } from './incidents-en.ts'
+
 /**
  * English strings. The keys are the message ids of the whole UI; zh-CN must have every one of them
  * (the type of `zhCN` says so). `{name}` marks a value filled in by `t(key, {name})`.
@@ -147,6 +150,9 @@ export const en = {
     'Coordinates are WGS84 longitude/latitude; distances and areas are computed in CGCS2000 / 3-degree Gauss-Krüger CM 120E.',
   'about.offline':
     'The map needs no internet connection: every layer, including the base map, comes from this server.',
+
+  ...analysisEn,
+  ...incidentsEn,
 } satisfies Record<string, string>
 
 export type MessageKey = keyof typeof en

@@ -1,4 +1,6 @@
+import { analysisZhCN } from './analysis-zh-CN.ts'
 import type { Messages } from './en.ts'
+import { incidentsZhCN } from './incidents-zh-CN.ts'
 
 /** 简体中文. Every key of en.ts is required here. */
 export const zhCN: Messages = {
@@ -144,4 +146,7 @@ export const zhCN: Messages = {
   'about.coordinates':
     '坐标为 WGS84 经纬度；距离与面积按 CGCS2000 / 3 度带高斯-克吕格投影（中央经线 120°E）计算。',
   'about.offline': '地图无需联网：包括底图在内的所有图层均来自本服务器。',
+
+  ...analysisZhCN,
+  ...incidentsZhCN,
 }

@@ -9,7 +9,16 @@ import {
   setWorkerUrl,
 } from 'maplibre-gl'
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
-import { type Component, createEffect, createMemo, createSignal, on, onCleanup, onMount } from 'solid-js'
+import {
+  type Component,
+  createEffect,
+  createMemo,
+  createSignal,
+  on,
+  onCleanup,
+  onMount,
+  untrack,
+} from 'solid-js'
 import type { LayerId } from '../api.ts'
 import { locale, localName, t } from '../i18n/index.ts'
 import {
@@ -46,9 +55,22 @@ export interface MapViewProps {
   data: LayerDataMap
   onViewChange: (view: View) => void
   onHover: (info: HoverInfo | null) => void
+  /** False to stop hover cards (while a route is drawn the pointer is a pen, and picking costs). */
+  hoverable?: boolean
   /** False while new data or layers are being drawn, true once the map has gone idle. */
   onSettledChange: (settled: boolean) => void
   onMapError: (message: string) => void
+  /**
+   * More deck.gl layers (analysis modes, incidents…), drawn above the places and below the labels.
+   * A change redraws the overlay only; it does not mark the map unsettled (animations would flicker).
+   */
+  extraLayers?: readonly Layer[]
+  /**
+   * Hands out the MapLibre map once it exists (undefined when it goes), for fly-to and clicks, with
+   * `pickAt`: what is drawn at a pixel (deck.gl layers first). In interleaved mode deck.gl does not
+   * see map clicks, so layers' onClick never fires: listen to the map's 'click' and pick instead.
+   */
+  onMap?: (map: MapLibreMap | undefined, pickAt?: (x: number, y: number) => HoverInfo | null) => void
 }
 
 /** Deck place layers, bottom to top; areas go under the water. */
@@ -103,7 +125,9 @@ export const MapView: Component<MapViewProps> = (props) => {
     instance.keyboard.disableRotation()
     const scale = new ScaleControl({ maxWidth: 120, unit: 'metric' })
     instance.addControl(scale, 'bottom-right')
-    const overlay = new MapboxOverlay({ interleaved: true, layers: [] })
+    // deck.gl's own picking stays off: it would pick on every pointer move and press for callbacks
+    // this map does not use (it picks itself, below), and each picking pass redraws every layer.
+    const overlay = new MapboxOverlay({ interleaved: true, layers: [], _pickable: false })
     instance.addControl(overlay)
 
     const viewOf = (): View => {
@@ -135,6 +159,7 @@ export const MapView: Component<MapViewProps> = (props) => {
       props.onMapError(message)
     }
     const onMouseMove = (event: MapMouseEvent) => {
+      if (props.hoverable === false) return
       const hover = pick(instance, overlay, event)
       instance.getCanvas().style.cursor = hover ? 'pointer' : ''
       props.onHover(hover)
@@ -150,8 +175,10 @@ export const MapView: Component<MapViewProps> = (props) => {
     instance.on('mouseout', onMouseOut)
     instance.on('movestart', onMoveStart)
     setMap(instance)
+    props.onMap?.(instance, (x, y) => pick(instance, overlay, { point: { x, y } }))
 
     onCleanup(() => {
+      props.onMap?.(undefined)
       instance.off('load', onLoad)
       instance.off('moveend', onMoveEnd)
       instance.off('zoom', onZoom)
@@ -219,6 +246,12 @@ export const MapView: Component<MapViewProps> = (props) => {
     const placed = createMemo(() =>
       placeLabels([...provinceCandidates(), ...candidates()], zoom(), obstacles()),
     )
+    let baseLayers: Layer[] = []
+    let labelLayers: Layer[] = []
+    const applyLayers = () =>
+      overlay.setProps({
+        layers: [...baseLayers, ...untrack(() => props.extraLayers ?? []), ...labelLayers],
+      })
     createEffect(() => {
       if (!styleLoaded()) return
       const data = props.data
@@ -236,10 +269,24 @@ export const MapView: Component<MapViewProps> = (props) => {
       if (data.markets)
         layers.push(createPlacesLayer('markets', data.markets, { visible: visible.has('markets') }))
       if (data.stations) layers.push(...createStationsLayers(data.stations, visible.has('stations')))
-      layers.push(...createLabelsLayers(placed()))
-      overlay.setProps({ layers })
+      baseLayers = layers
+      labelLayers = createLabelsLayers(placed())
+      applyLayers()
       redraw()
     })
+
+    // deck.gl: the extra layers between the places and the labels; only the overlay is redrawn.
+    createEffect(
+      on(
+        [styleLoaded, () => props.extraLayers],
+        ([loaded]) => {
+          if (!loaded) return
+          applyLayers()
+          instance.triggerRepaint()
+        },
+        { defer: true },
+      ),
+    )
   })
 
   // A view asked for from outside (a pasted link, the reset button): jump there.
@@ -260,6 +307,10 @@ export const MapView: Component<MapViewProps> = (props) => {
   const zoomBy = (delta: number) =>
     map()?.easeTo({ zoom: (map()?.getZoom() ?? defaultView.zoom) + delta, duration: 250 })
   const reset = () => map()?.jumpTo({ center: [defaultView.lon, defaultView.lat], zoom: defaultView.zoom })
+
+  createEffect(() => {
+    if (props.hoverable === false) props.onHover(null)
+  })
 
   return (
     <div class="map-view">
@@ -285,9 +336,19 @@ export const MapView: Component<MapViewProps> = (props) => {
 }
 
 /** The feature under the pointer: deck.gl's layers first (they are on top), then the base map's water. */
-function pick(map: MapLibreMap, overlay: MapboxOverlay, event: MapMouseEvent): HoverInfo | null {
+function pick(
+  map: MapLibreMap,
+  overlay: MapboxOverlay,
+  event: Pick<MapMouseEvent, 'point'> | { point: { x: number; y: number } },
+): HoverInfo | null {
   const { x, y } = event.point
-  const picked = overlay.pickObject({ x, y, radius: 4 })
+  overlay.setProps({ _pickable: true })
+  let picked: ReturnType<MapboxOverlay['pickObject']>
+  try {
+    picked = overlay.pickObject({ x, y, radius: 4 })
+  } finally {
+    overlay.setProps({ _pickable: false })
+  }
   const object = picked?.object as Feature | undefined
   if (picked?.layer && object?.properties) {
     const layer = picked.layer.id.split('--')[0] as LayerId

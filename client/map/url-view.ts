@@ -64,9 +64,16 @@ export function formatUrlView(view: MapView, visible: ReadonlySet<LayerId>): str
   return `#map=${view.zoom.toFixed(2)}/${view.lat.toFixed(4)}/${view.lon.toFixed(4)}&layers=${layers.join(',')}`
 }
 
-/** Writes the hash without adding a history entry (panning would otherwise flood the back button). */
+/**
+ * Writes the hash without adding a history entry (panning would otherwise flood the back button).
+ * Other parameters in the hash (the analysis mode and time window, filters) are kept after these.
+ */
 export function writeUrlView(view: MapView, visible: ReadonlySet<LayerId>): void {
-  const hash = formatUrlView(view, visible)
+  const others = location.hash
+    .replace(/^#/, '')
+    .split('&')
+    .filter((part) => part !== '' && !/^(map|layers)=/.test(part))
+  const hash = [formatUrlView(view, visible), ...others].join('&')
   if (location.hash === hash) return
   history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`)
 }

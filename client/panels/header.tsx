@@ -1,8 +1,10 @@
-import { type Component, For } from 'solid-js'
+import { type Component, For, type JSX } from 'solid-js'
 import { type Locale, locale, locales, setLocale, t } from '../i18n/index.ts'
 
 export interface HeaderProps {
   onAbout: () => void
+  /** Shown between the title and the actions (the mode switch). */
+  children?: JSX.Element
 }
 
 /** The product name 山水 Shanshui, what the screen is, "about the data" and the language switch. */
@@ -17,6 +19,7 @@ export const Header: Component<HeaderProps> = (props) => (
     <h1 class="app-subtitle" data-testid="subtitle">
       {t('app.subtitle')}
     </h1>
+    {props.children}
     <div class="header-actions">
       <button type="button" class="link-button" onClick={() => props.onAbout()} data-testid="about-button">
         {t('header.about')}

@@ -67,6 +67,8 @@ export interface PlanAdds {
 
 export interface Plan {
   id: number
+  /** 'suggested' by POST /api/plans from a start, or 'drawn' by hand on the map. */
+  source: 'suggested' | 'drawn'
   chief_id: string | null
   station_id: string | null
   date: string
@@ -190,7 +192,7 @@ async function candidatePlaces(
 }
 
 /** Which candidates deserve a visit, with their score: gaps by gap score, others by recent incidents. */
-function urgency(ranked: RankedPlace): { reason: PlanStop['reason']; score: number } | undefined {
+export function urgency(ranked: RankedPlace): { reason: PlanStop['reason']; score: number } | undefined {
   if (ranked.reason) return { reason: ranked.reason, score: ranked.score }
   // A place that is no gap but had incidents counts as one day overdue: score = risk.
   if (ranked.incidents_recent > 0) return { reason: 'incidents', score: ranked.risk }
@@ -198,7 +200,7 @@ function urgency(ranked: RankedPlace): { reason: PlanStop['reason']; score: numb
 }
 
 /** What a route would add to coverage in the window: places near it, before and with it. */
-async function coverageAdded(
+export async function coverageAdded(
   tx: Queryable,
   route: { type: 'LineString'; coordinates: number[][] },
   window: { from: Date; to: Date },
@@ -240,9 +242,7 @@ async function coverageAdded(
  * 'planned' whose M values are the planned times and whose properties hold the stops.
  */
 export async function suggestPlan(db: Db, req: PlanRequest): Promise<Plan> {
-  if (Boolean(req.chiefId) === Boolean(req.stationId)) {
-    throw badRequest('give either chief_id or station_id (one of them, not both)')
-  }
+  checkOneUnit(req)
   const radius = req.radius ?? DEFAULT_RADIUS_M
   const speedKmh = req.speedKmh ?? DEFAULT_SPEED_KMH
   const dwellMinutes = req.dwellMinutes ?? DEFAULT_DWELL_MINUTES
@@ -337,6 +337,7 @@ export async function suggestPlan(db: Db, req: PlanRequest): Promise<Plan> {
     status: 'closed',
     properties: {
       plan: {
+        source: 'suggested',
         date: req.date,
         start_time: startTime,
         hours: req.hours,
@@ -352,8 +353,15 @@ export async function suggestPlan(db: Db, req: PlanRequest): Promise<Plan> {
   return planOf(patrol) as Plan
 }
 
+/** A plan is for one chief or one station: a 400 for neither or both. */
+export function checkOneUnit(req: Pick<PlanRequest, 'chiefId' | 'stationId'>): void {
+  if (Boolean(req.chiefId) === Boolean(req.stationId)) {
+    throw badRequest('give either chief_id or station_id (one of them, not both)')
+  }
+}
+
 /** The chief or station a plan is for; a 422 when it does not exist. */
-async function unitOf(tx: Queryable, req: Pick<PlanRequest, 'chiefId' | 'stationId'>) {
+export async function unitOf(tx: Queryable, req: Pick<PlanRequest, 'chiefId' | 'stationId'>) {
   if (req.chiefId) {
     const [chief] = await tx.query('SELECT id FROM chiefs WHERE id = $1', [req.chiefId])
     if (!chief) throw unprocessable(`unknown chief "${req.chiefId}"`, [{ field: 'chief_id' }])
@@ -364,8 +372,9 @@ async function unitOf(tx: Queryable, req: Pick<PlanRequest, 'chiefId' | 'station
   return { stationId: req.stationId }
 }
 
-interface StoredPlan {
+export interface StoredPlan {
   plan: {
+    source?: Plan['source']
     date: string
     start_time: string
     hours: number
@@ -385,6 +394,7 @@ export function planOf(patrol: PatrolFeature): Plan | null {
   const p = patrol.properties
   return {
     id: p.id,
+    source: stored.plan.source ?? 'suggested',
     chief_id: p.chief_id,
     station_id: p.station_id,
     date: stored.plan.date,

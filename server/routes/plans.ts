@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { MAX_RADIUS_M, MIN_RADIUS_M } from '../domain/coverage.ts'
+import { MAX_PLAN_HOURS, MAX_ROUTE_VERTICES, planDrawnRoute } from '../domain/drawn-plans.ts'
 import {
   DEFAULT_DWELL_MINUTES,
   DEFAULT_SPEED_KMH,
@@ -9,7 +10,7 @@ import {
   planAdherence,
   suggestPlan,
 } from '../domain/patrol-plans.ts'
-import { notFound } from '../errors.ts'
+import { badRequest, notFound } from '../errors.ts'
 import { errorReplies, Nullable } from './schemas.ts'
 
 // --- schemas -------------------------------------------------------------------------------------
@@ -20,15 +21,33 @@ const Radius = Type.Number({ minimum: MIN_RADIUS_M, maximum: MAX_RADIUS_M })
 const PlanRequest = Type.Object({
   chief_id: Type.Optional(Type.String({ description: 'plan for this chief (or give station_id)' })),
   station_id: Type.Optional(Type.String({ description: 'plan for this station (or give chief_id)' })),
-  start: Type.Object({
-    type: Type.Literal('Point'),
-    coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 3 }),
-  }),
-  hours: Type.Number({
-    exclusiveMinimum: 0,
-    maximum: 16,
-    description: 'time budget, back at the start included',
-  }),
+  start: Type.Optional(
+    Type.Object(
+      {
+        type: Type.Literal('Point'),
+        coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 3 }),
+      },
+      { description: 'suggest a route from here (or give route)' },
+    ),
+  ),
+  route: Type.Optional(
+    Type.Object(
+      {
+        type: Type.Literal('LineString'),
+        coordinates: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 3 }), {
+          maxItems: MAX_ROUTE_VERTICES,
+        }),
+      },
+      { description: 'a route drawn by hand (or give start)' },
+    ),
+  ),
+  hours: Type.Optional(
+    Type.Number({
+      exclusiveMinimum: 0,
+      maximum: MAX_PLAN_HOURS,
+      description: 'time budget of a suggestion, back at the start included',
+    }),
+  ),
   date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'the day of the patrol (China time)' }),
   start_time: Type.Optional(
     Type.String({
@@ -75,6 +94,7 @@ const Stop = Type.Object({
 
 const Plan = Type.Object({
   id: Type.Integer(),
+  source: Type.Union([Type.Literal('suggested'), Type.Literal('drawn')]),
   chief_id: Nullable(Type.String()),
   station_id: Nullable(Type.String()),
   date: Type.String(),
@@ -141,23 +161,32 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         description:
-          'Suggest a route through the most urgent gaps and incident places reachable in the time; stored as a planned patrol.',
+          'Suggest a route through the most urgent gaps and incident places reachable in the time from `start`, or time a `route` drawn by hand; either is stored as a planned patrol.',
         body: PlanRequest,
         response: { 201: Plan, ...errorReplies(400, 422) },
       },
     },
     async (request, reply) => {
       const b = request.body
-      const plan = await suggestPlan(app.db, {
+      const common = {
         chiefId: b.chief_id,
         stationId: b.station_id,
-        start: b.start.coordinates,
-        hours: b.hours,
         date: b.date,
         startTime: b.start_time,
         speedKmh: b.speed_kmh,
-        dwellMinutes: b.dwell_minutes,
         radius: b.radius,
+      }
+      if (Boolean(b.start) === Boolean(b.route)) {
+        throw badRequest('give either start (for a suggested route) or route (a drawn one), not both')
+      }
+      if (b.route)
+        return reply.code(201).send(await planDrawnRoute(app.db, { ...common, route: b.route.coordinates }))
+      if (b.hours === undefined) throw badRequest('a suggested route needs hours (the time budget)')
+      const plan = await suggestPlan(app.db, {
+        ...common,
+        start: b.start?.coordinates ?? [],
+        hours: b.hours,
+        dwellMinutes: b.dwell_minutes,
       })
       return reply.code(201).send(plan)
     },

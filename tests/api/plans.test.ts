@@ -175,9 +175,101 @@ describe('POST /api/plans', () => {
   })
 })
 
+describe('POST /api/plans with a drawn route', () => {
+  // Along test-plan-river (119.79 31.02 → 119.8 31.03), from a little before it to a little after.
+  const route = [
+    [119.785, 31.015],
+    [119.79, 31.02],
+    [119.8, 31.03],
+    [119.805, 31.035],
+  ]
+  const drawnDate = '2024-03-21'
+  const postRoute = (payload: Record<string, unknown>) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/plans',
+      payload: {
+        chief_id: chief,
+        route: { type: 'LineString', coordinates: route },
+        date: drawnDate,
+        ...payload,
+      },
+    })
+
+  it('times the route at the speed, stops at the gaps it passes and says what it adds', async () => {
+    const res = await postRoute({ speed_kmh: 5, start_time: '09:30' })
+    expect(res.statusCode, res.body).toBe(201)
+    const plan = res.json()
+    expect(plan).toMatchObject({
+      source: 'drawn',
+      chief_id: chief,
+      date: drawnDate,
+      speed_kmh: 5,
+      dwell_minutes: 0,
+    })
+    expect(plan.route.geometry.coordinates).toEqual(route)
+    // About 2.1 km along the route at 5 km/h: some 25 minutes.
+    const minutes = (Date.parse(plan.ended_at) - Date.parse(plan.started_at)) / 60_000
+    const km = route.slice(1).reduce((sum, c, i) => {
+      const p = route[i] as number[]
+      const dx = ((c[0] as number) - (p[0] as number)) * 111.32 * Math.cos((31 * Math.PI) / 180)
+      const dy = ((c[1] as number) - (p[1] as number)) * 110.57
+      return sum + Math.hypot(dx, dy)
+    }, 0)
+    expect(minutes).toBeCloseTo((km / 5) * 60, 0)
+    expect(plan.started_at).toBe(new Date(Date.parse('2024-03-21T09:30:00+08:00')).toISOString())
+    // The demo world's places near the route may be stops too; they come in the order the route meets them.
+    expect(plan.stops.map((s: Stop) => s.place_id)).toContain('test-plan-river')
+    const arrivals = plan.stops.map((s: Stop) => Date.parse(s.arrive_at))
+    expect(arrivals).toEqual([...arrivals].sort((a, b) => a - b))
+    expect(plan.stops.map((s: Stop) => s.order)).toEqual(plan.stops.map((_: Stop, i: number) => i + 1))
+    const river = plan.adds.by_place.find((p: { place_id: string }) => p.place_id === 'test-plan-river')
+    expect(river.coverage_before).toBe(0)
+    expect(river.coverage_after).toBeGreaterThan(0.95)
+    expect(plan.adds.covered_m).toBeGreaterThan(1000)
+    const again = await t.app.inject({ url: `/api/plans/${plan.id}` })
+    expect(again.json()).toEqual(plan)
+  })
+
+  it('refuses a route with one point, outside the served area, or too long for a day, and stores nothing', async () => {
+    const before = await t.db.query(`SELECT count(*)::int AS n FROM patrols WHERE kind = 'planned'`)
+    const one = await postRoute({ route: { type: 'LineString', coordinates: [[119.8, 31]] } })
+    expect(one.statusCode).toBe(400)
+    expect(one.json().message).toMatch(/at least 2 points/)
+    const far = await postRoute({
+      route: {
+        type: 'LineString',
+        coordinates: [
+          [119.8, 31],
+          [116.4, 39.9],
+        ],
+      },
+    })
+    expect(far.statusCode).toBe(422)
+    expect(far.json().message).toMatch(/outside the served area/)
+    const long = await postRoute({
+      speed_kmh: 1,
+      route: {
+        type: 'LineString',
+        coordinates: [
+          [119.5, 30.8],
+          [119.9, 30.8],
+        ],
+      },
+    })
+    expect(long.statusCode).toBe(422)
+    expect(long.json().message).toMatch(/more than the 16 h/)
+    const both = await postRoute({ start: { type: 'Point', coordinates: start }, hours: 2 })
+    expect(both.statusCode).toBe(400)
+    expect(both.json().message).toMatch(/either start .* or route/)
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM patrols WHERE kind = 'planned'`)).toEqual(before)
+  })
+})
+
 describe('POST /api/plans refusals', () => {
-  it('needs exactly one of chief_id and station_id', async () => {
+  it('needs exactly one of chief_id and station_id, and hours for a suggestion', async () => {
     expect((await postPlan({})).statusCode).toBe(400)
+    expect((await postPlan({ chief_id: chief, hours: undefined })).json().message).toMatch(/needs hours/)
     expect((await postPlan({ chief_id: chief, station_id: 'x' })).statusCode).toBe(400)
   })
 
