@@ -81,6 +81,8 @@ describe.skipIf(!haveChromium)('coverage and hotspots in the browser', { timeout
   async function openMap(hash = '', locale = 'en-US'): Promise<Page> {
     context = await browser.newContext({ viewport, locale })
     const page = await context.newPage()
+    // Software WebGL on two busy cores: a click can wait on a frame for many seconds.
+    page.setDefaultTimeout(120_000)
     pageErrors = []
     externalRequests = []
     page.on('pageerror', (error) => pageErrors.push(error.message))

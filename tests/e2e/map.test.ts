@@ -77,6 +77,8 @@ describe.skipIf(!haveChromium)('map in the browser', { timeout: 300_000 }, () =>
   async function openMap(hash = '', locale = 'en-US'): Promise<Page> {
     context = await browser.newContext({ viewport, locale })
     const page = await context.newPage()
+    // Software WebGL on two busy cores: a click can wait on a frame for many seconds.
+    page.setDefaultTimeout(120_000)
     pageErrors = []
     externalRequests = []
     page.on('pageerror', (error) => pageErrors.push(error.message))
