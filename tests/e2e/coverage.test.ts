@@ -404,9 +404,9 @@ describe.skipIf(!haveChromium)('coverage and hotspots in the browser', { timeout
     for (const [x, y] of points) await page.mouse.click(x, y)
     // The preview follows while drawing: the route's length, and this gap first among what it covers.
     const gains = page.locator('[data-testid="route-gains"]')
-    await gains.waitFor({ timeout: 30_000 })
+    await gains.waitFor()
     const row = gains.locator(`li[data-place-id="${placeId}"]`)
-    await row.waitFor({ timeout: 30_000 })
+    await row.waitFor()
     expect(await gains.textContent()).toMatch(/Route [\d.]+ km · about \d+ min at 15 km\/h/)
     expect(await gains.textContent()).toMatch(/Passes \d+ places within 200 m, [1-9]\d* of them gaps/)
     expect(await row.getAttribute('data-gap')).toBe('true')
