@@ -10,7 +10,7 @@ import { migrate } from '../server/db/migrate.ts'
 import { openDb } from '../server/db/open.ts'
 import { prepareWorld } from '../server/demo/prepare.ts'
 
-const world = { seed: 20201201, end: new Date('2026-11-01T00:00:00Z') }
+const world = { seed: 20201201, end: new Date('2026-11-01T00:00:00Z'), password: 'shanshui-demo' }
 const day = 86_400_000
 const iso = (t: number) => new Date(t).toISOString()
 const from30 = iso(world.end.getTime() - 30 * day)

@@ -1,5 +1,7 @@
 import type { Feature, FeatureCollection, LineString, Point, Polygon } from 'geojson'
+import type { Station, StationChange, StationDetail, StationView } from '../server/domain/stations.ts'
 import { ApiError, type BBox } from './api.ts'
+import { sessionEnded } from './session.ts'
 
 /**
  * The analysis API: patrol coverage and gaps (server/routes/coverage.ts), patrol tracks
@@ -232,8 +234,15 @@ export type IncidentPoints = FeatureCollection<Point, IncidentSummary> & {
 const isErrorBody = (body: unknown): body is { error: string; message: string; details: unknown[] } =>
   typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
 
+export type { Station, StationChange, StationDetail, StationView }
+
 /** One request; throws an ApiError with the server's message when the answer is not a good JSON one. */
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal) {
+async function request<T>(
+  method: 'GET' | 'POST' | 'PATCH',
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+) {
   let response: Response
   try {
     response = await fetch(path, {
@@ -256,6 +265,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
   } catch {
     answer = undefined
   }
+  if (response.status === 401) sessionEnded()
   if (!response.ok) {
     if (isErrorBody(answer))
       throw new ApiError(answer.message, response.status, answer.error, answer.details ?? [])
@@ -337,4 +347,19 @@ export const analysisApi = {
     ),
 
   createPlan: (body: PlanRequest, signal?: AbortSignal) => request<Plan>('POST', '/api/plans', body, signal),
+
+  stations: (signal?: AbortSignal) => request<Station[]>('GET', '/api/stations', undefined, signal),
+
+  /** A station's own view of from..to: its band, both sides' incidents and patrols, its figures. */
+  stationView: (id: string, from: number, to: number, signal?: AbortSignal) =>
+    request<StationView>(
+      'GET',
+      `/api/stations/${encodeURIComponent(id)}/view?${query({ from: iso(from), to: iso(to) })}`,
+      undefined,
+      signal,
+    ),
+
+  /** Admins: agencies, duty hours, jurisdiction. */
+  updateStation: (id: string, change: StationChange) =>
+    request<StationDetail>('PATCH', `/api/stations/${encodeURIComponent(id)}`, change),
 }

@@ -1,4 +1,5 @@
 import type { Feature, FeatureCollection, Geometry } from 'geojson'
+import { sessionEnded } from './session.ts'
 
 /** The kinds of place the server knows (places.kind). */
 export type PlaceKind =
@@ -133,6 +134,7 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   } catch {
     body = undefined
   }
+  if (response.status === 401) sessionEnded()
   if (!response.ok) {
     const message = isErrorBody(body) ? body.message : `${response.status} ${response.statusText} for ${path}`
     const error = isErrorBody(body) ? body.error : response.statusText

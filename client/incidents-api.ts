@@ -1,5 +1,6 @@
 import type { Feature, FeatureCollection, Point } from 'geojson'
 import { ApiError } from './api.ts'
+import { sessionEnded } from './session.ts'
 
 /**
  * The incidents API (server/routes/incidents.ts): types of its answers and one function per route.
@@ -207,6 +208,7 @@ async function requestJson<T>(
   } catch {
     body = undefined
   }
+  if (response.status === 401) sessionEnded()
   if (!response.ok) {
     const message = isErrorBody(body) ? body.message : `${response.status} ${response.statusText} for ${path}`
     const error = isErrorBody(body) ? body.error : response.statusText

@@ -1,10 +1,12 @@
 import compress from '@fastify/compress'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
+import access from './auth/access.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/db.ts'
 import { HttpError } from './errors.ts'
 import eventBus from './events/event-bus.ts'
+import boundaryRoutes from './routes/boundary.ts'
 import coverageRoutes from './routes/coverage.ts'
 import eventRoutes from './routes/events.ts'
 import healthRoutes from './routes/health.ts'
@@ -14,6 +16,8 @@ import incidentRoutes from './routes/incidents.ts'
 import layerRoutes from './routes/layers.ts'
 import patrolRoutes from './routes/patrols.ts'
 import planRoutes from './routes/plans.ts'
+import sessionRoutes from './routes/session.ts'
+import stationRoutes from './routes/stations.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,6 +33,9 @@ export interface AppOptions {
   logger?: boolean
 }
 
+/** How long requests in flight may take to finish once the app closes. */
+const shutdownGraceMs = 5000
+
 /** Assembles the Fastify app from a database: external plugins, then the routes. Starts nothing. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -39,6 +46,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('db', options.db)
   app.setErrorHandler(errorHandler)
+  // On close, requests in flight get a grace period; then every socket still open is destroyed.
+  // Without it, a socket a client opened but never sent a request on (browsers and fetch open spare
+  // ones) holds the close up until Node's headers timeout, a minute.
+  let graceTimer: NodeJS.Timeout | undefined
+  app.addHook('preClose', async () => {
+    graceTimer = setTimeout(() => app.server.closeAllConnections(), shutdownGraceMs)
+    graceTimer.unref()
+  })
+  app.addHook('onClose', async () => clearTimeout(graceTimer))
   app.setNotFoundHandler((request, reply) => {
     reply
       .code(404)
@@ -47,7 +63,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(compress, { threshold: 2048 })
   await app.register(eventBus)
+  await app.register(access)
   await app.register(healthRoutes, { prefix: '/api' })
+  await app.register(sessionRoutes, { prefix: '/api' })
   await app.register(layerRoutes, { prefix: '/api' })
   await app.register(importRoutes, { prefix: '/api' })
   await app.register(incidentRoutes, { prefix: '/api' })
@@ -56,6 +74,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(patrolRoutes, { prefix: '/api' })
   await app.register(coverageRoutes, { prefix: '/api' })
   await app.register(planRoutes, { prefix: '/api' })
+  await app.register(boundaryRoutes, { prefix: '/api' })
+  await app.register(stationRoutes, { prefix: '/api' })
 
   if (options.clientDir) {
     const { default: fastifyStatic } = await import('@fastify/static')

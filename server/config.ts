@@ -17,6 +17,8 @@ export interface Config {
   demoSeed: number
   /** Load the demo world into an empty embedded database on start. */
   demo: boolean
+  /** Password of the demo world's accounts (supervisor, coordinator, station-fushi, …). */
+  demoPassword: string
   logLevel: string
   /** Build the client on start when stale (off under `npm run dev`, where Vite serves it). */
   buildClient: boolean
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: integer('SHANSHUI_BODY_LIMIT_MB', env.SHANSHUI_BODY_LIMIT_MB, 20) * 1024 * 1024,
     demoSeed: integer('SHANSHUI_DEMO_SEED', env.SHANSHUI_DEMO_SEED, 20201201),
     demo: env.SHANSHUI_DEMO ? env.SHANSHUI_DEMO !== '0' : databaseUrl === undefined,
+    demoPassword: env.SHANSHUI_DEMO_PASSWORD || 'shanshui-demo',
     logLevel: env.LOG_LEVEL || 'warn',
     buildClient: env.SHANSHUI_SKIP_CLIENT_BUILD !== '1',
   }

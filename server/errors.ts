@@ -17,3 +17,7 @@ export const conflict = (message: string, details: unknown[] = []) =>
   new HttpError(409, 'Conflict', message, details)
 export const unprocessable = (message: string, details: unknown[] = []) =>
   new HttpError(422, 'Unprocessable Entity', message, details)
+export const unauthorized = (message: string) => new HttpError(401, 'Unauthorized', message)
+export const forbidden = (message: string) => new HttpError(403, 'Forbidden', message)
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new HttpError(429, 'Too Many Requests', message, [{ retry_after_s: retryAfterSeconds }])

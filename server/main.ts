@@ -3,6 +3,7 @@ import { clientDist, ensureClientBuilt } from './client-bundle.ts'
 import { loadConfig } from './config.ts'
 import { migrate } from './db/migrate.ts'
 import { openDb } from './db/open.ts'
+import { demoAccounts } from './demo/demo-users.ts'
 import { prepareDemoWorld } from './demo/prepare.ts'
 
 const log = (message: string) => console.log(`[shanshui] ${message}`)
@@ -30,6 +31,11 @@ async function main() {
   process.once('SIGTERM', close)
 
   await app.listen({ host: config.host, port: config.port })
+  if (config.demo) {
+    log(
+      `demo accounts: ${demoAccounts.map((a) => a.username).join(', ')}; password "${config.demoPassword}" (SHANSHUI_DEMO_PASSWORD)`,
+    )
+  }
   log(
     `Shanshui is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`,
   )

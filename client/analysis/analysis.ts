@@ -32,7 +32,9 @@ import { createPlaceHighlightLayer } from '../map/place-highlight-layer.ts'
 import { createPlanLayer, planParts } from '../map/plan-layer.ts'
 import { createRouteDrawing, type RouteDrawing } from '../map/route-drawing.ts'
 import { createSelectedChiefsLayer } from '../map/selected-chiefs-layer.ts'
+import { stationLayerIds } from '../map/station-layers.ts'
 import type { HoverInfo } from '../map/tooltip.tsx'
+import { user } from '../session.ts'
 import {
   type ChiefFeature,
   type ChiefIndex,
@@ -40,6 +42,7 @@ import {
   loadPlaceShapes,
   type PlaceShapes,
 } from './place-shapes.ts'
+import { createStationMode, type StationMode } from './station-view.ts'
 import { createTimeWindow, dayMs, hourMs, type TimeWindow, type Window } from './time-window.ts'
 import {
   type AnalysisMode,
@@ -57,6 +60,7 @@ export const analysisLayerIds = new Set([
   'hotspot-selection',
   'patrol-trips',
   'plan',
+  ...stationLayerIds,
 ])
 
 /** Whether a hovered deck.gl layer gets the analysis hover card (coverage places, hotspot cells). */
@@ -70,6 +74,7 @@ export const asBaseHover = (info: HoverInfo): HoverInfo =>
 const modeBaseLayers: Record<Exclude<AnalysisMode, 'map'>, readonly LayerId[]> = {
   coverage: ['boundaries', 'lakes', 'stations'],
   hotspots: ['boundaries', 'lakes', 'reservoirs', 'rivers', 'stations'],
+  station: ['boundaries', 'lakes', 'reservoirs', 'rivers', 'stations'],
 }
 
 export interface TrackSet {
@@ -125,6 +130,9 @@ export interface Analysis {
   /** A patrol route drawn by hand in the plan form. */
   drawing: RouteDrawing
 
+  /** The station mode: one station's area, both sides of the line, its figures. */
+  station: StationMode
+
   /** The deck.gl layers of the mode, for MapView's extraLayers. */
   layers: Accessor<Layer[]>
   /** The base layers to draw in the mode, given the user's choice. */
@@ -173,7 +181,10 @@ const parseKey = (key: string): Window => {
  */
 export function createAnalysis(): Analysis {
   const initial = parseAnalysisParams(location.hash)
-  const [mode, setModeSignal] = createSignal<AnalysisMode>(initial.mode ?? 'map')
+  // A station's user starts on the station's own view.
+  const [mode, setModeSignal] = createSignal<AnalysisMode>(
+    initial.mode ?? (user()?.role === 'station' ? 'station' : 'map'),
+  )
   const [map, setMapSignal] = createSignal<MapLibreMap>()
   let pickAt: ((x: number, y: number) => HoverInfo | null) | undefined
 
@@ -192,6 +203,12 @@ export function createAnalysis(): Analysis {
     dataEnd: () => (dataEnd.state === 'ready' ? dataEnd() : undefined),
     initialEnd: initial.end,
     initialDays: initial.days,
+  })
+  const station = createStationMode({
+    active: () => mode() === 'station',
+    window: time.settled,
+    map,
+    initial: initial.station,
   })
 
   // --- coverage and gaps (slow: seconds per window; computed when the window stands still) ---------
@@ -272,7 +289,7 @@ export function createAnalysis(): Analysis {
   const [tracks, setTracks] = createSignal<TrackSet>()
   const [tracksLoading, setTracksLoading] = createSignal(false)
   const [tracksError, setTracksError] = createSignal<string>()
-  const tracksWanted = () => showTracks() && mode() !== 'map'
+  const tracksWanted = () => showTracks() && (mode() === 'coverage' || mode() === 'hotspots')
   /** The range that failed last: not asked for again until the window moves. */
   let failedKey: string | undefined
   createEffect(() => {
@@ -403,6 +420,7 @@ export function createAnalysis(): Analysis {
         }),
       ]
     }
+    if (current === 'station') return station.layers()
     if (current === 'hotspots') {
       const cells = cellsDrawn()
       if (!cells) return []
@@ -454,6 +472,7 @@ export function createAnalysis(): Analysis {
       metric: metric(),
       place: mode() === 'coverage' ? selectedPlace() : undefined,
       cell: mode() === 'hotspots' ? selectedCellId() : undefined,
+      station: mode() === 'station' ? station.selected() : undefined,
     })
   })
   const onHashChange = () => {
@@ -509,6 +528,7 @@ export function createAnalysis(): Analysis {
     planChief,
     setPlanChief,
     drawing,
+    station,
     layers,
     drawnLayers: (visible) => {
       const current = mode()

@@ -3,15 +3,17 @@
  * and leaves the rest alone):
  *
  *   #map=…&layers=…&mode=coverage&t=2026-11-01T00:00Z&win=30&hs=gi&place=river-anji-003&cell=626,3600
+ *   #map=…&mode=station&station=station-qiaoxi
  *
  * | key     | meaning                                                              | default          |
  * | ------- | -------------------------------------------------------------------- | ---------------- |
- * | `mode`  | `map`, `coverage` or `hotspots`                                      | `map`            |
+ * | `mode`  | `map`, `coverage`, `hotspots` or `station`                           | `map`            |
  * | `t`     | end of the time window (excluded), ISO 8601, minutes, UTC            | end of the data  |
  * | `win`   | length of the window in days: 1, 7, 30 or 90                          | 30               |
  * | `hs`    | hotspot colouring: `gi` (significance), `count`, `effort` (per 100 km) | `gi`             |
  * | `place` | the place selected in coverage mode                                   | none             |
  * | `cell`  | the hotspot cell selected, `q,r` of the 500 m grid                    | none             |
+ * | `station` | the station shown in station mode                                   | the user's own   |
  *
  * When `t` and `win` are both absent, the window starts from the incident filters' keys (read only,
  * incident-filters.ts writes them): a custom `inc-from`/`inc-to` (whole China days, both included)
@@ -20,8 +22,8 @@
  * presets count back from now, the records of the demo may end earlier). Broken values are ignored.
  */
 
-export type AnalysisMode = 'map' | 'coverage' | 'hotspots'
-export const analysisModes: readonly AnalysisMode[] = ['map', 'coverage', 'hotspots']
+export type AnalysisMode = 'map' | 'coverage' | 'hotspots' | 'station'
+export const analysisModes: readonly AnalysisMode[] = ['map', 'coverage', 'hotspots', 'station']
 
 export type HotspotMetric = 'gi' | 'count' | 'effort'
 export const hotspotMetrics: readonly HotspotMetric[] = ['gi', 'count', 'effort']
@@ -38,9 +40,10 @@ export interface AnalysisParams {
   metric?: HotspotMetric
   place?: string
   cell?: string
+  station?: string
 }
 
-const analysisKeys = ['mode', 't', 'win', 'hs', 'place', 'cell'] as const
+const analysisKeys = ['mode', 't', 'win', 'hs', 'place', 'cell', 'station'] as const
 
 const dayMs = 86_400_000
 
@@ -70,6 +73,8 @@ export function parseAnalysisParams(hash: string): AnalysisParams {
   if (place && /^[\w.:-]{1,100}$/.test(place)) result.place = place
   const cell = params.get('cell')
   if (cell && /^-?\d+,-?\d+$/.test(cell)) result.cell = cell
+  const station = params.get('station')
+  if (station && /^[a-z0-9-]{1,80}$/.test(station)) result.station = station
 
   // The incident filters' window, when ours is not given.
   if (result.end === undefined && result.days === undefined) {
@@ -104,6 +109,7 @@ export function formatAnalysisParams(state: AnalysisParams & { latest?: boolean 
   if (state.metric && state.metric !== 'gi') parts.push(`hs=${state.metric}`)
   if (state.place) parts.push(`place=${encodeURIComponent(state.place)}`)
   if (state.cell) parts.push(`cell=${state.cell}`)
+  if (state.station) parts.push(`station=${state.station}`)
   return parts
 }
 

@@ -1,5 +1,6 @@
 import { analysisEn } from './analysis-en.ts'
 import { incidentsEn } from './incidents-en.ts'
+import { stationEn } from './station-en.ts'
 
 /**
  * English strings. The keys are the message ids of the whole UI; zh-CN must have every one of them
@@ -16,6 +17,20 @@ export const en = {
   'lang.en': 'English',
 
   'header.about': 'About the data',
+  'header.signOut': 'Sign out',
+  'role.coordinator': 'Coordinator',
+  'role.station': 'Station',
+  'role.supervisor': 'Supervisor',
+  'role.admin': 'Administrator',
+  'signIn.username': 'Username',
+  'signIn.password': 'Password',
+  'signIn.submit': 'Sign in',
+  'signIn.busy': 'Signing in…',
+  'signIn.wrong': 'Wrong username or password.',
+  'signIn.locked': 'Too many wrong passwords: {message}',
+  'signIn.failed': 'Could not sign in: {message}',
+  'signIn.demo':
+    'Demo accounts: supervisor, coordinator, station-fushi, station-qiaoxi, admin; the password is printed by npm start.',
 
   'panel.title': 'Layers',
   'panel.legend': 'Layers and legend',
@@ -153,6 +168,7 @@ export const en = {
 
   ...analysisEn,
   ...incidentsEn,
+  ...stationEn,
 } satisfies Record<string, string>
 
 export type MessageKey = keyof typeof en

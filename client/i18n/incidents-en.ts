@@ -4,6 +4,7 @@
  * must have every key.
  */
 export const incidentsEn = {
+  'incident.readOnly': 'Read only: a supervisor sees everything and changes nothing operational.',
   'incident.dock.title': 'Incidents',
   'incident.summary': '{count} incidents · {open} open',
   'incident.truncated': 'only the latest {limit} are shown: narrow the window',

@@ -2,6 +2,7 @@ import type { IncidentsMessageKey } from './incidents-en.ts'
 
 /** 警情界面（地图警情、详情与一键派警、上报、实时动态、筛选、处置时效）的简体中文；须含 incidents-en.ts 的每个键。 */
 export const incidentsZhCN: Record<IncidentsMessageKey, string> = {
+  'incident.readOnly': '只读：督查人员可查看全部信息，但不进行业务操作。',
   'incident.dock.title': '警情',
   'incident.summary': '共 {count} 起 · 未办结 {open} 起',
   'incident.truncated': '仅显示最新 {limit} 起，请缩短时间范围',

@@ -1,6 +1,7 @@
 import { analysisZhCN } from './analysis-zh-CN.ts'
 import type { Messages } from './en.ts'
 import { incidentsZhCN } from './incidents-zh-CN.ts'
+import { stationZhCN } from './station-zh-CN.ts'
 
 /** 简体中文. Every key of en.ts is required here. */
 export const zhCN: Messages = {
@@ -14,6 +15,20 @@ export const zhCN: Messages = {
   'lang.en': 'English',
 
   'header.about': '关于数据',
+  'header.signOut': '退出登录',
+  'role.coordinator': '指挥调度',
+  'role.station': '工作站',
+  'role.supervisor': '督查',
+  'role.admin': '管理员',
+  'signIn.username': '用户名',
+  'signIn.password': '密码',
+  'signIn.submit': '登录',
+  'signIn.busy': '正在登录…',
+  'signIn.wrong': '用户名或密码错误。',
+  'signIn.locked': '密码错误次数过多：{message}',
+  'signIn.failed': '无法登录：{message}',
+  'signIn.demo':
+    '演示账号：supervisor、coordinator、station-fushi、station-qiaoxi、admin；密码由 npm start 输出。',
 
   'panel.title': '图层',
   'panel.legend': '图层与图例',
@@ -149,4 +164,5 @@ export const zhCN: Messages = {
 
   ...analysisZhCN,
   ...incidentsZhCN,
+  ...stationZhCN,
 }

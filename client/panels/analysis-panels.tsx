@@ -3,6 +3,7 @@ import type { Analysis } from '../analysis/analysis.ts'
 import '../analysis.css'
 import { CoveragePanel } from './coverage-panel.tsx'
 import { HotspotPanel } from './hotspot-panel.tsx'
+import { StationPanel } from './station-panel.tsx'
 import { TimeSlider } from './time-slider.tsx'
 
 /** The side panel and the time slider of the analysis modes (nothing in the map mode). */
@@ -15,9 +16,13 @@ export const AnalysisPanels: Component<{ analysis: Analysis }> = (props) => (
       <Match when={props.analysis.mode() === 'hotspots'}>
         <HotspotPanel analysis={props.analysis} />
       </Match>
+      <Match when={props.analysis.mode() === 'station'}>
+        <StationPanel station={props.analysis.station} />
+      </Match>
     </Switch>
     <TimeSlider
       time={props.analysis.time}
+      withTracks={props.analysis.mode() !== 'station'}
       showTracks={props.analysis.showTracks()}
       onShowTracks={props.analysis.setShowTracks}
       tracks={props.analysis.tracks()}

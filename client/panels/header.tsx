@@ -1,5 +1,6 @@
 import { type Component, For, type JSX } from 'solid-js'
 import { type Locale, locale, locales, setLocale, t } from '../i18n/index.ts'
+import { signOut, user } from '../session.ts'
 
 export interface HeaderProps {
   onAbout: () => void
@@ -25,6 +26,13 @@ export const Header: Component<HeaderProps> = (props) => (
         {t('header.about')}
       </button>
       <LanguageSwitch />
+      <span class="user-chip" data-testid="user-chip" data-role={user()?.role}>
+        <span class="user-name">{user()?.display_name}</span>
+        <span class="user-role">{user() ? t(`role.${user()?.role ?? 'supervisor'}`) : ''}</span>
+      </span>
+      <button type="button" class="link-button" data-testid="sign-out" onClick={() => void signOut()}>
+        {t('header.signOut')}
+      </button>
     </div>
   </header>
 )

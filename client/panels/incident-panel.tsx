@@ -24,6 +24,7 @@ import type {
 } from '../incidents-api.ts'
 import { categoryColors, statusColors } from '../map/incident-style.ts'
 import { messageOf } from '../map/layer-data.ts'
+import { canOperate } from '../session.ts'
 
 /**
  * The open incident: what happened where, the one-key Dispatch with the next steps the lifecycle
@@ -183,7 +184,12 @@ const Actions: Component<ActionsProps> = (props) => {
   }
   return (
     <section class="incident-actions" aria-label={t('incident.actions.title')}>
-      <Show when={canDispatch()}>
+      <Show when={!canOperate()}>
+        <p class="muted small" data-testid="read-only">
+          {t('incident.readOnly')}
+        </p>
+      </Show>
+      <Show when={canOperate() && canDispatch()}>
         <button
           type="button"
           class="dispatch-button"
@@ -206,7 +212,7 @@ const Actions: Component<ActionsProps> = (props) => {
           </Show>
         </button>
       </Show>
-      <Show when={props.detail.next_statuses.length > 0}>
+      <Show when={canOperate() && props.detail.next_statuses.length > 0}>
         <label class="inc-note-field">
           <span>{t('incident.note.label')}</span>
           <input

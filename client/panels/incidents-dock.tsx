@@ -14,6 +14,7 @@ import {
 } from '../incidents-api.ts'
 import { categoryColors, clusterBelowZoom, statusColors } from '../map/incident-style.ts'
 import { messageOf } from '../map/layer-data.ts'
+import { canOperate } from '../session.ts'
 import { HandlingTimeCard } from './handling-time-card.tsx'
 import { IncidentPanel } from './incident-panel.tsx'
 import { ReportForm } from './report-form.tsx'
@@ -51,16 +52,18 @@ export const IncidentsDock: Component<{ incidents: IncidentsController }> = (pro
           <span class="inc-live-dot" aria-hidden="true" />
           {t(`incident.live.${inc().liveState()}`)}
         </span>
-        <button
-          type="button"
-          class="inc-report-button"
-          classList={{ active: inc().reporting() }}
-          aria-pressed={inc().reporting()}
-          data-testid="report-button"
-          onClick={() => (inc().reporting() ? inc().cancelReport() : inc().startReport())}
-        >
-          {inc().reporting() ? t('incident.report.cancel') : t('incident.report.button')}
-        </button>
+        <Show when={canOperate()}>
+          <button
+            type="button"
+            class="inc-report-button"
+            classList={{ active: inc().reporting() }}
+            aria-pressed={inc().reporting()}
+            data-testid="report-button"
+            onClick={() => (inc().reporting() ? inc().cancelReport() : inc().startReport())}
+          >
+            {inc().reporting() ? t('incident.report.cancel') : t('incident.report.button')}
+          </button>
+        </Show>
       </div>
       <WindowPicker
         window={inc().filters().window}

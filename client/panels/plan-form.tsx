@@ -15,6 +15,7 @@ import { api } from '../api.ts'
 import { formatNumber, localName, t } from '../i18n/index.ts'
 import { messageOf } from '../map/layer-data.ts'
 import type { RouteDrawing } from '../map/route-drawing.ts'
+import { canOperate } from '../session.ts'
 import { kindName } from './gap-list.tsx'
 import { RouteGains } from './route-gains.tsx'
 
@@ -334,7 +335,8 @@ export const PlanForm: Component<PlanFormProps> = (props) => {
         <button
           type="submit"
           class="button"
-          disabled={busy() || (how() === 'draw' && props.drawing.state() !== 'done')}
+          disabled={busy() || !canOperate() || (how() === 'draw' && props.drawing.state() !== 'done')}
+          title={canOperate() ? undefined : t('incident.readOnly')}
           data-testid="plan-submit"
         >
           {busy() ? t('plan.busy') : how() === 'draw' ? t('draw.save') : t('plan.submit')}

@@ -7,6 +7,8 @@ import { formatNumber, t } from '../i18n/index.ts'
 
 export interface TimeSliderProps {
   time: TimeWindow
+  /** Offer the patrol playback (the station mode draws its own patrols). */
+  withTracks: boolean
   showTracks: boolean
   onShowTracks: (on: boolean) => void
   tracks: TrackSet | undefined
@@ -129,32 +131,34 @@ export const TimeSlider: Component<TimeSliderProps> = (props) => {
             </For>
           </select>
         </label>
-        <label class="time-tracks">
-          <input
-            type="checkbox"
-            checked={props.showTracks}
-            onChange={(event) => props.onShowTracks(event.currentTarget.checked)}
-          />
-          <span class="swatch-track" aria-hidden="true" />
-          <span>{t('time.tracks')}</span>
-          <span class="muted" data-testid="time-tracks">
-            <Show
-              when={!props.tracksError}
-              fallback={t('time.tracksFailed', { message: props.tracksError ?? '' })}
-            >
+        <Show when={props.withTracks}>
+          <label class="time-tracks">
+            <input
+              type="checkbox"
+              checked={props.showTracks}
+              onChange={(event) => props.onShowTracks(event.currentTarget.checked)}
+            />
+            <span class="swatch-track" aria-hidden="true" />
+            <span>{t('time.tracks')}</span>
+            <span class="muted" data-testid="time-tracks">
               <Show
-                when={tracksInWindow() !== undefined}
-                fallback={props.tracksLoading ? t('time.tracksLoading') : ''}
+                when={!props.tracksError}
+                fallback={t('time.tracksFailed', { message: props.tracksError ?? '' })}
               >
-                {t('time.tracksCount', { count: formatNumber(tracksInWindow() ?? 0) })}
-                <Show when={props.tracks?.truncated}>
-                  {' · '}
-                  {t('time.tracksTruncated', { count: formatNumber(props.tracks?.features.length ?? 0) })}
+                <Show
+                  when={tracksInWindow() !== undefined}
+                  fallback={props.tracksLoading ? t('time.tracksLoading') : ''}
+                >
+                  {t('time.tracksCount', { count: formatNumber(tracksInWindow() ?? 0) })}
+                  <Show when={props.tracks?.truncated}>
+                    {' · '}
+                    {t('time.tracksTruncated', { count: formatNumber(props.tracks?.features.length ?? 0) })}
+                  </Show>
                 </Show>
               </Show>
-            </Show>
-          </span>
-        </label>
+            </span>
+          </label>
+        </Show>
       </div>
     </section>
   )

@@ -1,17 +1,23 @@
 import type { Config } from '../config.ts'
 import type { Db } from '../db/db.ts'
+import { refreshBoundaryViews } from '../domain/boundary.ts'
+import { addDemoUsers } from './demo-users.ts'
 import { loadBaseData, loadDemoWorld } from './load-demo.ts'
 
 export interface WorldOptions {
   seed: number
   /** The demo world's year of incidents and patrols ends here. */
   end: Date
+  /** Password of the demo accounts. */
+  password: string
 }
 
-/** Loads the real base data and a demo world into an empty, migrated database. */
+/** Loads the real base data and a demo world with its accounts into an empty, migrated database. */
 export async function prepareWorld(db: Db, world: WorldOptions): Promise<void> {
   await loadBaseData(db)
   await loadDemoWorld(db, world)
+  await refreshBoundaryViews(db)
+  await addDemoUsers(db, world.password)
 }
 
 /**
@@ -20,7 +26,7 @@ export async function prepareWorld(db: Db, world: WorldOptions): Promise<void> {
  */
 export async function prepareDemoWorld(
   db: Db,
-  config: Pick<Config, 'demo' | 'demoSeed'>,
+  config: Pick<Config, 'demo' | 'demoSeed' | 'demoPassword'>,
   log: (message: string) => void,
 ): Promise<void> {
   const [{ boundaries, demo }] = await db.query<{ boundaries: number; demo: number }>(
@@ -36,5 +42,12 @@ export async function prepareDemoWorld(
     log(`generating the demo world (seed ${config.demoSeed}); this happens once…`)
     await loadDemoWorld(db, { seed: config.demoSeed, end: new Date() })
     log(`demo world loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  }
+  // Also for a database made before the views existed.
+  const [lines] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM province_lines')
+  if (boundaries === 0 || (config.demo && demo === 0) || lines?.n === 0) await refreshBoundaryViews(db)
+  if (config.demo) {
+    const added = await addDemoUsers(db, config.demoPassword)
+    if (added.length) log(`demo accounts added: ${added.join(', ')}`)
   }
 }

@@ -1,3 +1,4 @@
+import { inScopeSql, inStationAreaSql, type Viewer } from '../auth/scope.ts'
 import type { Queryable } from '../db/db.ts'
 
 /**
@@ -94,7 +95,15 @@ function figuresOf(row: StatsRow): HandlingTimes {
 /** Count, median and p90 minutes to dispatch, on-scene and resolve, and the 30-minute share, per group and in total. */
 export async function handlingTimes(
   db: Queryable,
-  options: { group: StatsGroup; from?: Date; to?: Date },
+  options: {
+    group: StatsGroup
+    from?: Date
+    to?: Date
+    /** Only incidents in this station's area (jurisdiction and boundary band). */
+    station?: string
+    /** Only incidents in this user's scope. */
+    viewer?: Viewer
+  },
 ): Promise<HandlingTimesReport> {
   const params: unknown[] = [resolveTargetMinutes]
   const conditions: string[] = []
@@ -106,6 +115,16 @@ export async function handlingTimes(
     params.push(options.to)
     conditions.push(`occurred_at < $${params.length}`)
   }
+  if (options.station !== undefined) {
+    params.push(options.station)
+    conditions.push(
+      `EXISTS (SELECT 1 FROM stations s WHERE s.id = $${params.length} AND ${inStationAreaSql('s', 'i.geom_m')})`,
+    )
+  }
+  if (options.viewer != null) {
+    params.push(options.viewer)
+    conditions.push(inScopeSql('i.geom_m', `$${params.length}`))
+  }
   // One pass: minutes from the report to each step per incident, then per group and (the empty
   // grouping set) over all. percentile_cont with an array of fractions sorts each measure once and
   // ignores the NULLs of incidents that did not reach the step.
@@ -115,7 +134,7 @@ export async function handlingTimes(
               (extract(epoch FROM dispatched_at - reported_at) / 60)::float8 AS to_dispatch,
               (extract(epoch FROM on_scene_at - reported_at) / 60)::float8 AS to_on_scene,
               (extract(epoch FROM resolved_at - reported_at) / 60)::float8 AS to_resolve
-         FROM incidents
+         FROM incidents i
         ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
      ), figures AS (
        SELECT GROUPING(key) = 1 AS is_total, key,

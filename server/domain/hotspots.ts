@@ -1,3 +1,4 @@
+import { inScopeSql, type Viewer } from '../auth/scope.ts'
 import type { Queryable } from '../db/db.ts'
 import { badRequest } from '../errors.ts'
 import type { BBox } from './bbox.ts'
@@ -47,6 +48,8 @@ export interface HotspotFilter extends TimeWindow {
   categories?: IncidentCategory[]
   /** Only cells whose centre lies in this lon/lat box; the study area is then cut to it. */
   bbox?: BBox
+  /** Only incidents in this user's scope (auth/scope.ts). */
+  viewer?: Viewer
 }
 
 // --- parameters ----------------------------------------------------------------------------------
@@ -162,10 +165,10 @@ export function widenedBBox(bbox: BBox, cell: number): BBox {
   ]
 }
 
-/** The WHERE conditions on `incidents i` for a window, categories and a lon/lat box. */
+/** The WHERE conditions on `incidents i` for a window, categories, a lon/lat box and a user's scope. */
 export function incidentConditions(
   params: Params,
-  filter: TimeWindow & { categories?: IncidentCategory[]; bbox?: BBox },
+  filter: TimeWindow & { categories?: IncidentCategory[]; bbox?: BBox; viewer?: Viewer },
 ): string[] {
   const conditions = [
     `i.occurred_at >= ${params.add(filter.from)}`,
@@ -177,6 +180,7 @@ export function incidentConditions(
     const [a, b, c, d] = filter.bbox.map((v) => params.add(v))
     conditions.push(`i.geom && ST_MakeEnvelope(${a}, ${b}, ${c}, ${d}, 4326)`)
   }
+  if (filter.viewer != null) conditions.push(inScopeSql('i.geom_m', params.add(filter.viewer)))
   return conditions
 }
 

@@ -1,3 +1,4 @@
+import type { Viewer } from '../auth/scope.ts'
 import type { Queryable } from '../db/db.ts'
 import { badRequest } from '../errors.ts'
 import type { BBox } from './bbox.ts'
@@ -29,6 +30,8 @@ export interface ClusterFilter extends TimeWindow {
   categories?: IncidentCategory[]
   /** Only incidents in this lon/lat box. */
   bbox?: BBox
+  /** Only incidents in this user's scope (auth/scope.ts). */
+  viewer?: Viewer
 }
 
 /** Checks DBSCAN's parameters; 400s that say what to fix. */

@@ -1,5 +1,6 @@
+import { inScopeSql, type Viewer } from '../auth/scope.ts'
 import type { Db, Queryable } from '../db/db.ts'
-import { badRequest, conflict, unprocessable } from '../errors.ts'
+import { badRequest, conflict, forbidden, unprocessable } from '../errors.ts'
 import type { BBox } from './bbox.ts'
 import {
   assertTransition,
@@ -305,9 +306,16 @@ const eventSelect = `
     FROM incident_events e
     LEFT JOIN chiefs c ON c.id = e.chief_id`
 
-/** One incident with its event history, or null when there is none with this id. */
-export async function getIncident(db: Queryable, id: number): Promise<IncidentDetail | null> {
-  const [row] = await db.query<IncidentRow>(`${incidentSelect} WHERE i.id = $1`, [id])
+/** One incident with its event history, or null when there is none with this id in the viewer's scope. */
+export async function getIncident(
+  db: Queryable,
+  id: number,
+  viewer: Viewer = null,
+): Promise<IncidentDetail | null> {
+  const [row] = await db.query<IncidentRow>(
+    `${incidentSelect} WHERE i.id = $1 AND ${inScopeSql('i.geom_m', '$2')}`,
+    [id, viewer],
+  )
   if (!row) return null
   const events = await db.query<EventRow>(`${eventSelect} WHERE e.incident_id = $1 ORDER BY e.at, e.id`, [id])
   return { ...incidentOf(row), events: events.map(eventOf) }
@@ -322,6 +330,8 @@ export interface IncidentFilter {
   categories?: IncidentCategory[]
   statuses?: IncidentStatus[]
   limit?: number
+  /** Only incidents in this user's scope. */
+  viewer?: Viewer
 }
 
 /**
@@ -348,6 +358,7 @@ export async function listIncidents(
   if (filter.to) conditions.push(`i.occurred_at < ${param(filter.to)}`)
   if (filter.categories) conditions.push(`i.category = ANY (${param(filter.categories)}::text[])`)
   if (filter.statuses) conditions.push(`i.status = ANY (${param(filter.statuses)}::text[])`)
+  if (filter.viewer != null) conditions.push(inScopeSql('i.geom_m', param(filter.viewer)))
   const rows = await db.query<IncidentRow>(
     `${incidentSelect}
      ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
@@ -451,11 +462,14 @@ async function applyTransition(
 }
 
 /** Locks the incident's row for the rest of the transaction; null when there is none. */
-async function lockIncident(tx: Queryable, id: number) {
-  const [row] = await tx.query<{ status: IncidentStatus; lon: number; lat: number }>(
-    'SELECT status, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM incidents WHERE id = $1 FOR UPDATE',
-    [id],
+/** Locks an incident for a change: null when there is none, 403 when it lies outside the viewer's scope. */
+async function lockIncident(tx: Queryable, id: number, viewer: Viewer) {
+  const [row] = await tx.query<{ status: IncidentStatus; lon: number; lat: number; in_scope: boolean }>(
+    `SELECT i.status, ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, ${inScopeSql('i.geom_m', '$2')} AS in_scope
+     FROM incidents i WHERE i.id = $1 FOR UPDATE`,
+    [id, viewer],
   )
+  if (row && !row.in_scope) throw forbidden(`incident ${id} lies outside your jurisdiction`)
   return row ?? null
 }
 
@@ -469,9 +483,10 @@ export async function changeIncidentStatus(
   id: number,
   change: { status: IncidentStatus; note?: string },
   actor: string,
+  viewer: Viewer = null,
 ): Promise<{ incident: IncidentDetail; event: IncidentEvent } | null> {
   return db.transaction(async (tx) => {
-    const current = await lockIncident(tx, id)
+    const current = await lockIncident(tx, id, viewer)
     if (!current) return null
     const event = await applyTransition(tx, {
       id,
@@ -502,9 +517,10 @@ export async function dispatchIncident(
   id: number,
   options: { chiefId?: string; note?: string },
   actor: string,
+  viewer: Viewer = null,
 ): Promise<DispatchResult | null> {
   return db.transaction(async (tx) => {
-    const current = await lockIncident(tx, id)
+    const current = await lockIncident(tx, id, viewer)
     if (!current) return null
     assertTransition(current.status, 'dispatched')
     let chiefId = options.chiefId

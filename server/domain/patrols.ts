@@ -1,3 +1,4 @@
+import { inScopeSql, type Viewer } from '../auth/scope.ts'
 import type { Db, Queryable } from '../db/db.ts'
 import { conflict, notFound, unprocessable } from '../errors.ts'
 import type { BBox } from './bbox.ts'
@@ -94,8 +95,16 @@ const toFeature = (row: PatrolRow): PatrolFeature => ({
   },
 })
 
-export async function getPatrol(db: Queryable, id: number): Promise<PatrolFeature | null> {
-  const [row] = await db.query<PatrolRow>(`${patrolSelect} WHERE p.id = $1`, [id])
+/** A patrol by id; null when there is none in the viewer's scope. */
+export async function getPatrol(
+  db: Queryable,
+  id: number,
+  viewer: Viewer = null,
+): Promise<PatrolFeature | null> {
+  const [row] = await db.query<PatrolRow>(
+    `${patrolSelect} WHERE p.id = $1 AND ${inScopeSql('p.track_m', '$2')}`,
+    [id, viewer],
+  )
   return row ? toFeature(row) : null
 }
 
@@ -107,6 +116,8 @@ export interface PatrolFilter {
   kind?: PatrolKind
   status?: PatrolStatus
   limit: number
+  /** Only patrols that pass through this user's scope. */
+  viewer?: Viewer
 }
 
 /**
@@ -123,6 +134,7 @@ export async function listPatrols(db: Queryable, filter: PatrolFilter): Promise<
        AND ($7::text IS NULL OR p.chief_id = $7)
        AND ($8::text IS NULL OR p.kind = $8)
        AND ($9::text IS NULL OR p.status = $9)
+       AND ${inScopeSql('p.track_m', '$11')}
      ORDER BY p.started_at DESC, p.id DESC
      LIMIT $10`,
     [
@@ -133,6 +145,7 @@ export async function listPatrols(db: Queryable, filter: PatrolFilter): Promise<
       filter.kind ?? null,
       filter.status ?? null,
       filter.limit + 1,
+      filter.viewer ?? null,
     ],
   )
   return {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { Audience } from '../auth/audience.ts'
 
 /**
  * The in-process event bus behind `GET /api/events`: numbered events, a bounded ring buffer of the
@@ -16,6 +17,8 @@ export interface BusEvent<T = unknown> {
   /** ISO 8601 time of publication. */
   at: string
   data: T
+  /** Who may hear of it (auth/audience.ts); absent: everyone signed in. */
+  audience?: Audience
 }
 
 /** One live listener, e.g. an SSE connection. */
@@ -44,7 +47,7 @@ export interface EventBus {
   /** The id of the latest event, or firstId - 1 when none was published yet. */
   readonly lastId: number
   readonly subscriberCount: number
-  publish<T>(type: BusEventType, data: T): BusEvent<T>
+  publish<T>(type: BusEventType, data: T, audience?: Audience): BusEvent<T>
   /**
    * The buffered events after `afterId`, oldest first; null when the client cannot be caught up
    * (events after its id were already dropped from the buffer, or the id is not one of this bus).
@@ -94,9 +97,9 @@ export function createEventBus(options: Partial<EventBusSettings> = {}): EventBu
     get subscriberCount() {
       return subscribers.size
     },
-    publish(type, data) {
+    publish(type, data, audience) {
       lastId += 1
-      const event = { id: lastId, type, at: new Date().toISOString(), data }
+      const event = { id: lastId, type, at: new Date().toISOString(), data, audience }
       if (size < settings.capacity) {
         ring[(start + size) % settings.capacity] = event
         size += 1

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { userOf } from '../auth/access.ts'
+import { hears } from '../auth/audience.ts'
 import type { BusEvent, EventBus } from '../events/event-bus.ts'
 
 /**
@@ -35,8 +37,13 @@ const resetFrame = (
 ) =>
   `id: ${bus.lastId}\nevent: reset\ndata: ${JSON.stringify({ reason, last_event_id: lastEventId, current_id: bus.lastId })}\n\n`
 
-/** Streams `bus` to one HTTP response until either side ends it. */
-export function streamEvents(bus: EventBus, res: ServerResponse, lastEventId: string | undefined): void {
+/** Streams the events of `bus` that `hears` lets through to one HTTP response until either side ends it. */
+export function streamEvents(
+  bus: EventBus,
+  res: ServerResponse,
+  lastEventId: string | undefined,
+  hears: (event: BusEvent) => boolean = () => true,
+): void {
   const { heartbeatMs, maxClientBufferBytes } = bus.settings
   let ended = false
   let unsubscribe = () => {}
@@ -73,7 +80,7 @@ export function streamEvents(bus: EventBus, res: ServerResponse, lastEventId: st
   if (lastEventId !== undefined) {
     const afterId = /^\d+$/.test(lastEventId) ? Number(lastEventId) : Number.NaN
     const missed = bus.replay(afterId)
-    const replay = missed?.map(frameOf) ?? []
+    const replay = missed?.filter(hears).map(frameOf) ?? []
     // A replay larger than the client's buffer limit would get it dropped, again at each reconnection:
     // refetching is cheaper then.
     const bytes = replay.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0)
@@ -82,7 +89,12 @@ export function streamEvents(bus: EventBus, res: ServerResponse, lastEventId: st
     else for (const frame of replay) write(frame)
   }
   if (ended) return
-  unsubscribe = bus.subscribe({ send: (event) => write(frameOf(event)), close: () => end(false) })
+  unsubscribe = bus.subscribe({
+    send: (event) => {
+      if (hears(event)) write(frameOf(event))
+    },
+    close: () => end(false),
+  })
   heartbeat = setInterval(() => write(': heartbeat\n\n'), heartbeatMs)
   heartbeat.unref()
 }
@@ -104,15 +116,21 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.String({
             description:
-              'text/event-stream: incident.created, incident.updated, incident.dispatched (data {incident, event, at}), reset',
+              "text/event-stream: incident.created, incident.updated, incident.dispatched (data {incident, event, at}), patrol.position, reset; only what lies in the user's scope",
           }),
         },
       },
     },
     async (request, reply) => {
       // The stream outlives the handler: Fastify leaves the raw response to us from here on.
+      const user = userOf(request)
       reply.hijack()
-      streamEvents(app.eventBus, reply.raw, request.headers['last-event-id'] ?? request.query.last_event_id)
+      streamEvents(
+        app.eventBus,
+        reply.raw,
+        request.headers['last-event-id'] ?? request.query.last_event_id,
+        (event) => hears(user, event.audience),
+      )
     },
   )
 }

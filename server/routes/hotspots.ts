@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { userOf } from '../auth/access.ts'
+import type { Viewer } from '../auth/scope.ts'
 import type { Db } from '../db/db.ts'
 import { type BBox, parseBBox } from '../domain/bbox.ts'
 import {
@@ -225,12 +227,14 @@ interface CommonQuery {
   bbox?: string
 }
 
-/** The window, categories and bbox of a query; 400 for any that is wrong. */
+/** The window, categories and bbox of a query, for the user's scope; 400 for any that is wrong. */
 function commonFilter(
   query: CommonQuery,
+  viewer: Viewer,
   defaultFrom?: (to: Date) => Date,
-): TimeWindow & { categories?: IncidentCategory[]; bbox?: BBox } {
+): TimeWindow & { categories?: IncidentCategory[]; bbox?: BBox; viewer: Viewer } {
   return {
+    viewer,
     ...parseWindow(query.from, query.to, defaultFrom),
     categories:
       query.category === undefined ? undefined : parseList('category', query.category, incidentCategories),
@@ -242,9 +246,10 @@ function commonFilter(
 async function hotspotFilter(
   db: Db,
   query: CommonQuery & { cell?: number },
+  viewer: Viewer,
   defaultFrom?: (to: Date) => Date,
 ): Promise<HotspotFilter> {
-  const filter = { ...commonFilter(query, defaultFrom), cell: checkCell(query.cell ?? cellDefault) }
+  const filter = { ...commonFilter(query, viewer, defaultFrom), cell: checkCell(query.cell ?? cellDefault) }
   await checkCellBudget(db, filter.cell, filter.bbox)
   return filter
 }
@@ -265,7 +270,7 @@ const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const filter = await hotspotFilter(app.db, request.query)
+      const filter = await hotspotFilter(app.db, request.query, userOf(request).id)
       return reply.type(geoJson).send(await findHotspots(app.db, filter))
     },
   )
@@ -281,7 +286,10 @@ const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const step: TrendStep = request.query.step ?? 'month'
-      const filter = { ...(await hotspotFilter(app.db, request.query, defaultTrendFrom(step))), step }
+      const filter = {
+        ...(await hotspotFilter(app.db, request.query, userOf(request).id, defaultTrendFrom(step))),
+        step,
+      }
       return reply.type(geoJson).send(await findHotspotTrends(app.db, filter))
     },
   )
@@ -299,7 +307,7 @@ const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const eps = request.query.eps ?? epsDefault
       const min = request.query.min ?? minDefault
       checkDbscan(eps, min)
-      const filter = { ...commonFilter(request.query), eps, min }
+      const filter = { ...commonFilter(request.query, userOf(request).id), eps, min }
       return reply.type(geoJson).send(await findIncidentClusters(app.db, filter))
     },
   )

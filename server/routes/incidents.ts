@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { userOf } from '../auth/access.ts'
+import { audiencesAt } from '../auth/audience.ts'
 import { parseBBox } from '../domain/bbox.ts'
 import { handlingTimes, statsGroups } from '../domain/handling-times.ts'
 import { incidentStatuses } from '../domain/incident-lifecycle.ts'
@@ -26,19 +28,8 @@ import { errorReplies, Nullable } from './schemas.ts'
 
 // --- who is acting -------------------------------------------------------------------------------
 
-export const actorHeader = 'x-shanshui-actor'
-
-/**
- * Who makes a change, for the audit trail. Until sign-in exists this is the `x-shanshui-actor` header
- * (or 'anonymous'); sign-in replaces this one function with the session's user.
- */
-export function requestActor(request: FastifyRequest): string {
-  const header = request.headers[actorHeader]
-  const value = (Array.isArray(header) ? header[0] : header)?.trim()
-  if (!value) return 'anonymous'
-  if (value.length > 100) throw badRequest(`the ${actorHeader} header must be at most 100 characters`)
-  return value
-}
+/** Who makes a change, for the audit trail: the signed-in user. */
+export const requestActor = (request: FastifyRequest): string => userOf(request).username
 
 // --- schemas -------------------------------------------------------------------------------------
 
@@ -190,23 +181,35 @@ function timeWindow(query: { from?: string; to?: string }) {
 // --- routes --------------------------------------------------------------------------------------
 
 const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  /** Tells live clients (GET /api/events); a dispatch, by PATCH or by one key, is `incident.dispatched`. */
-  const publish = (created: boolean, incident: IncidentDetail, event: IncidentEvent, extra: object = {}) =>
+  /**
+   * Tells live clients (GET /api/events) in whose scope the incident lies; a dispatch, by PATCH or
+   * by one key, is `incident.dispatched`.
+   */
+  const publish = async (
+    created: boolean,
+    incident: IncidentDetail,
+    event: IncidentEvent,
+    extra: object = {},
+  ) => {
+    const feature = toFeature(incident)
+    const [audience] = await audiencesAt(app.db, [feature.geometry.coordinates])
     app.eventBus.publish(
       created
         ? 'incident.created'
         : event.to_status === 'dispatched'
           ? 'incident.dispatched'
           : 'incident.updated',
-      { incident: toFeature(incident), event, ...extra },
+      { incident: feature, event, ...extra },
+      audience,
     )
+  }
 
   app.post(
     '/incidents',
     { schema: { body: NewIncidentBody, response: { 201: IncidentDetailSchema, ...errorReplies(400, 422) } } },
     async (request, reply) => {
       const { incident, event } = await createIncident(app.db, request.body, requestActor(request))
-      publish(true, incident, event)
+      await publish(true, incident, event)
       return reply.code(201).send(incident)
     },
   )
@@ -223,6 +226,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           q.category === undefined ? undefined : parseList('category', q.category, incidentCategories),
         statuses: q.status === undefined ? undefined : parseList('status', q.status, incidentStatuses),
         limit: q.limit,
+        viewer: userOf(request).id,
       })
       return reply.type('application/geo+json; charset=utf-8').send({
         type: 'FeatureCollection' as const,
@@ -247,14 +251,18 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      handlingTimes(app.db, { group: request.query.group ?? 'district', ...timeWindow(request.query) }),
+      handlingTimes(app.db, {
+        group: request.query.group ?? 'district',
+        ...timeWindow(request.query),
+        viewer: userOf(request).id,
+      }),
   )
 
   app.get(
     '/incidents/:id',
     { schema: { params: IdParams, response: { 200: IncidentDetailSchema, ...errorReplies(400, 404) } } },
     async (request) => {
-      const incident = await getIncident(app.db, request.params.id)
+      const incident = await getIncident(app.db, request.params.id, userOf(request).id)
       if (!incident) throw notFound(`no incident ${request.params.id}`)
       return incident
     },
@@ -269,7 +277,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { status: Status, note: Type.Optional(Type.String({ maxLength: 4000 })) },
           { additionalProperties: false },
         ),
-        response: { 200: IncidentDetailSchema, ...errorReplies(400, 404, 409) },
+        response: { 200: IncidentDetailSchema, ...errorReplies(400, 403, 404, 409) },
       },
     },
     async (request) => {
@@ -278,9 +286,10 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.params.id,
         request.body,
         requestActor(request),
+        userOf(request).id,
       )
       if (!result) throw notFound(`no incident ${request.params.id}`)
-      publish(false, result.incident, result.event)
+      await publish(false, result.incident, result.event)
       return result.incident
     },
   )
@@ -300,7 +309,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const incident = await getIncident(app.db, request.params.id)
+      const incident = await getIncident(app.db, request.params.id, userOf(request).id)
       if (!incident) throw notFound(`no incident ${request.params.id}`)
       const [lon, lat] = incident.location.coordinates
       const candidates = await findResponsibleUnits(app.db, { lon, lat }, { nearest: request.query.nearest })
@@ -320,7 +329,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: IncidentDetailSchema, ...errorReplies(400, 404, 409, 422) },
+        response: { 200: IncidentDetailSchema, ...errorReplies(400, 403, 404, 409, 422) },
       },
       // One key: a POST without a body means "to the first responsible chief".
       preValidation: async (request) => {
@@ -333,9 +342,10 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.params.id,
         { chiefId: request.body.chief_id, note: request.body.note },
         requestActor(request),
+        userOf(request).id,
       )
       if (!result) throw notFound(`no incident ${request.params.id}`)
-      publish(false, result.incident, result.event, { reason: result.reason })
+      await publish(false, result.incident, result.event, { reason: result.reason })
       return result.incident
     },
   )

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import { userOf } from '../auth/access.ts'
+import { audiencesAt } from '../auth/audience.ts'
 import { parseBBox } from '../domain/bbox.ts'
 import {
   type Fix,
@@ -152,18 +154,26 @@ function fixesOf(positions: readonly { lon: number; lat: number; at: string | nu
 
 /**
  * The hook for live positions: publishes one `patrol.position` event per stored fix on the app's
- * event bus (server/events/event-bus.ts), for GET /api/events.
+ * event bus (server/events/event-bus.ts), for GET /api/events, to the users in whose scope it lies.
  */
-function publishPatrolPositions(app: FastifyInstance, patrol: PatrolFeature, fixes: readonly Fix[]): void {
-  for (const fix of fixes) {
-    app.eventBus.publish('patrol.position', {
-      patrol_id: patrol.id,
-      chief_id: patrol.properties.chief_id,
-      lon: fix.lon,
-      lat: fix.lat,
-      at: new Date(fix.at).toISOString(),
-    })
-  }
+async function publishPatrolPositions(app: FastifyInstance, patrol: PatrolFeature, fixes: readonly Fix[]) {
+  const audiences = await audiencesAt(
+    app.db,
+    fixes.map((fix) => [fix.lon, fix.lat]),
+  )
+  fixes.forEach((fix, i) => {
+    app.eventBus.publish(
+      'patrol.position',
+      {
+        patrol_id: patrol.id,
+        chief_id: patrol.properties.chief_id,
+        lon: fix.lon,
+        lat: fix.lat,
+        at: new Date(fix.at).toISOString(),
+      },
+      audiences[i],
+    )
+  })
 }
 
 // --- routes --------------------------------------------------------------------------------------
@@ -222,7 +232,7 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
           position: position as Fix,
           properties: open.properties,
         })
-        publishPatrolPositions(app, patrol, [position as Fix])
+        await publishPatrolPositions(app, patrol, [position as Fix])
       } else {
         patrol = await uploadTrack(app.db, trackFromFeature(body as TrackFeature))
       }
@@ -253,6 +263,7 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
         kind: q.kind,
         status: q.status,
         limit: q.limit ?? 500,
+        viewer: userOf(request).id,
       })
       return reply.type('application/geo+json; charset=utf-8').send(body)
     },
@@ -262,7 +273,7 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/patrols/:id',
     { schema: { params: PatrolId, response: { 200: PatrolFeatureSchema, ...errorReplies(400, 404) } } },
     async (request) => {
-      const patrol = await getPatrol(app.db, request.params.id)
+      const patrol = await getPatrol(app.db, request.params.id, userOf(request).id)
       if (!patrol) throw notFound(`no patrol ${request.params.id}`)
       return patrol
     },
@@ -284,7 +295,7 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.params.id,
         fixesOf(request.body.positions),
       )
-      publishPatrolPositions(app, patrol, appended)
+      await publishPatrolPositions(app, patrol, appended)
       const coords = patrol.geometry.coordinates
       const last = coords[coords.length - 1]
       return {

@@ -29,7 +29,7 @@ async function plantPlace(id: string, everyDays: number, geometry: unknown) {
 }
 
 async function upload(coordinates: number[][], startedAt: string, endedAt: string) {
-  const res = await t.app.inject({
+  const res = await t.inject({
     method: 'POST',
     url: '/api/patrols',
     payload: {
@@ -90,7 +90,7 @@ interface GapRow {
 }
 
 const gaps = async (extra = '') => {
-  const res = await t.app.inject({ url: `/api/coverage/gaps?${query}${extra}` })
+  const res = await t.inject({ url: `/api/coverage/gaps?${query}${extra}` })
   expect(res.statusCode, res.body).toBe(200)
   return res.json() as { gaps: GapRow[]; total: number; truncated: boolean; params: Record<string, unknown> }
 }
@@ -161,6 +161,6 @@ describe('GET /api/coverage/gaps', () => {
   })
 
   it('answers 400 for a threshold outside 0..1', async () => {
-    expect((await t.app.inject({ url: `/api/coverage/gaps?${query}&threshold=2` })).statusCode).toBe(400)
+    expect((await t.inject({ url: `/api/coverage/gaps?${query}&threshold=2` })).statusCode).toBe(400)
   })
 })

@@ -63,7 +63,7 @@ function coveredShare(place: Feature<Polygon>, track: Feature<LineString>): numb
 let t: TestApp
 
 async function upload(track: Feature<LineString>, startIso: string, endIso: string) {
-  const res = await t.app.inject({
+  const res = await t.inject({
     method: 'POST',
     url: '/api/patrols',
     payload: { ...track, properties: { chief_id: chief, started_at: startIso, ended_at: endIso } },
@@ -120,7 +120,7 @@ interface PlaceRow {
 }
 
 const coverage = async (query: string) => {
-  const res = await t.app.inject({ url: `/api/coverage?${query}` })
+  const res = await t.inject({ url: `/api/coverage?${query}` })
   expect(res.statusCode, res.body).toBe(200)
   return res.json() as {
     places: PlaceRow[]
@@ -212,7 +212,7 @@ describe('GET /api/coverage on planted places', () => {
       'from=2022-01-01&to=2024-01-01',
       'to=soon',
     ]) {
-      const res = await t.app.inject({ url: `/api/coverage?${query}` })
+      const res = await t.inject({ url: `/api/coverage?${query}` })
       expect(res.statusCode, query).toBe(400)
       expect(res.json().error).toBe('Bad Request')
     }
@@ -238,7 +238,7 @@ describe('GET /api/coverage on the demo world', () => {
 
 describe('GET /api/coverage/grid', () => {
   it('spreads the planted tracks over hexagons: kilometres and hours add up', async () => {
-    const res = await t.app.inject({
+    const res = await t.inject({
       url: `/api/coverage/grid?${window}&cell=500&bbox=120.09,30.8,120.15,30.845`,
     })
     expect(res.statusCode).toBe(200)
@@ -268,7 +268,7 @@ describe('GET /api/coverage/grid', () => {
   })
 
   it('answers 400 for a cell outside 100 m .. 20 km', async () => {
-    expect((await t.app.inject({ url: `/api/coverage/grid?${window}&cell=50` })).statusCode).toBe(400)
-    expect((await t.app.inject({ url: `/api/coverage/grid?${window}&cell=50000` })).statusCode).toBe(400)
+    expect((await t.inject({ url: `/api/coverage/grid?${window}&cell=50` })).statusCode).toBe(400)
+    expect((await t.inject({ url: `/api/coverage/grid?${window}&cell=50000` })).statusCode).toBe(400)
   })
 })

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IncidentDetail } from '../../server/domain/incidents.ts'
 import eventBus, { type BusEvent, createEventBus } from '../../server/events/event-bus.ts'
 import eventRoutes from '../../server/routes/events.ts'
-import { buildTestApp, type TestApp } from '../helpers/test-app.ts'
+import { buildTestApp, signIn, type TestApp } from '../helpers/test-app.ts'
 import { backend } from '../helpers/test-db.ts'
 
 // GET /api/events over a real listening server, read with fetch as a browser's EventSource would.
@@ -115,11 +115,13 @@ const json = (message: SseMessage) => JSON.parse(message.data)
 describe(`GET /api/events on the app (${backend})`, () => {
   let t: TestApp
   let base: string
+  let cookie: string
   const clients: SseClient[] = []
   let closed = false
 
   beforeAll(async () => {
     t = await buildTestApp()
+    cookie = await signIn(t.app, 'coordinator')
     base = await t.app.listen({ host: '127.0.0.1', port: 0 })
   })
   afterAll(async () => {
@@ -128,7 +130,7 @@ describe(`GET /api/events on the app (${backend})`, () => {
   })
 
   const connect = async (headers: Record<string, string> = {}, query = '') => {
-    const client = await SseClient.connect(`${base}/api/events${query}`, headers)
+    const client = await SseClient.connect(`${base}/api/events${query}`, { cookie, ...headers })
     clients.push(client)
     await client.until(() => client.comments.includes('connected'), 'the stream to open')
     return client
@@ -137,7 +139,7 @@ describe(`GET /api/events on the app (${backend})`, () => {
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${base}/api${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? { cookie } : { cookie, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     expect(response.status, await response.clone().text()).toBeLessThan(300)
@@ -152,6 +154,41 @@ describe(`GET /api/events on the app (${backend})`, () => {
       source: 'drone',
       description: 'electro-fishing boat near the Taihu shore',
     })
+
+  it("sends a station's user only the events in its scope", async () => {
+    const coordinator = await connect()
+    const station = await SseClient.connect(`${base}/api/events`, {
+      cookie: await signIn(t.app, 'station-fushi'),
+    })
+    clients.push(station)
+    await station.until(() => station.comments.includes('connected'), 'the station stream to open')
+    // First far from Fushi Reservoir (the Taihu shore), then at the station itself.
+    const far = await newIncident()
+    const stations: { id: string; location: { coordinates: number[] } }[] = (
+      await t.inject({ url: '/api/stations' })
+    ).json()
+    const fushi = stations.find((s) => s.id === 'station-fushi')
+    expect(fushi).toBeDefined()
+    const near = await call('POST', '/incidents', {
+      category: 'illegal_fishing',
+      location: fushi?.location,
+      occurred_at: new Date().toISOString(),
+      source: 'patrol',
+      description: 'nets in the reservoir',
+    })
+    const createdIds = (client: SseClient) =>
+      client.messages.filter((m) => m.event === 'incident.created').map((m) => json(m).incident.id)
+    await coordinator.until(
+      () => createdIds(coordinator).includes(near.id),
+      'the coordinator to hear of both',
+    )
+    expect(createdIds(coordinator)).toContain(far.id)
+    // Events arrive in order: once the station has heard of the near one, the far one was skipped.
+    await station.until(() => createdIds(station).includes(near.id), 'the station to hear of its own')
+    expect(createdIds(station)).not.toContain(far.id)
+    coordinator.close()
+    station.close()
+  })
 
   let firstIds: number[] = []
 
@@ -202,7 +239,7 @@ describe(`GET /api/events on the app (${backend})`, () => {
     expect(updated.event).toMatchObject({
       from_status: 'dispatched',
       to_status: 'on_scene',
-      actor: 'anonymous',
+      actor: 'coordinator',
     })
 
     const ids = client.messages.map((m) => Number(m.id))
@@ -286,6 +323,19 @@ describe('GET /api/events machinery (no database)', () => {
 
   beforeAll(async () => {
     app = Fastify().withTypeProvider<TypeBoxTypeProvider>()
+    // No sessions here: every request is a user who sees all (the scoping is tested above).
+    app.decorateRequest('user', null)
+    app.addHook('onRequest', async (request) => {
+      request.user = {
+        id: 0,
+        username: 'machinery',
+        display_name: 'machinery',
+        role: 'coordinator',
+        scope: 'all',
+        district_code: null,
+        station_id: null,
+      }
+    })
     await app.register(eventBus, { heartbeatMs: 50, maxClientBufferBytes: 256 * 1024, capacity: 10 })
     await app.register(eventRoutes, { prefix: '/api' })
     base = await app.listen({ host: '127.0.0.1', port: 0 })

@@ -41,7 +41,7 @@ async function insertHandMadeDay() {
 }
 
 async function stats(query: string): Promise<HandlingTimesReport> {
-  const response = await t.app.inject({ method: 'GET', url: `/api/incidents/stats?${query}` })
+  const response = await t.inject({ method: 'GET', url: `/api/incidents/stats?${query}` })
   expect(response.statusCode, response.body).toBe(200)
   return response.json()
 }
@@ -126,7 +126,7 @@ describe(`GET /api/incidents/stats on a hand-made day (${backend})`, () => {
     ['from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z', /must be before to/],
   ] as const) {
     it(`answers 400 to ${query}`, async () => {
-      const response = await t.app.inject({ method: 'GET', url: `/api/incidents/stats?${query}` })
+      const response = await t.inject({ method: 'GET', url: `/api/incidents/stats?${query}` })
       expect(response.statusCode).toBe(400)
       expect(response.json().message).toMatch(message)
     })

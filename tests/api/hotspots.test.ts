@@ -110,7 +110,7 @@ function referenceZ(features: HotspotFeature[]): Map<string, number> {
 describe('hotspots API', () => {
   let t: TestApp
   const get = async (url: string) => {
-    const res = await t.app.inject({ url })
+    const res = await t.inject({ url })
     return { status: res.statusCode, body: res.json(), type: res.headers['content-type'] }
   }
 

@@ -16,12 +16,12 @@ interface Feature {
 
 let test: TestApp
 beforeAll(async () => {
-  test = await buildTestApp()
+  test = await buildTestApp({ as: 'admin' })
 })
 afterAll(() => test?.close())
 
 const post = (layer: string, payload: string, contentType = 'application/json') =>
-  test.app.inject({
+  test.inject({
     method: 'POST',
     url: `/api/import/${encodeURIComponent(layer)}`,
     headers: { 'content-type': contentType },
@@ -32,7 +32,7 @@ const placeCount = async () =>
   (await test.db.query<{ n: number }>('SELECT count(*)::integer AS n FROM places'))[0]?.n ?? 0
 
 async function layerFeatures(layer: string): Promise<Map<string, Feature>> {
-  const response = await test.app.inject({ method: 'GET', url: `/api/layers/${layer}` })
+  const response = await test.inject({ method: 'GET', url: `/api/layers/${layer}` })
   expect(response.statusCode).toBe(200)
   return new Map((response.json().features as Feature[]).map((f) => [f.id, f]))
 }
@@ -335,7 +335,7 @@ describe('POST /api/import/:layer imports valid uploads', () => {
 describe('POST /api/import/:layer over the body limit', () => {
   let small: TestApp
   beforeAll(async () => {
-    small = await buildTestApp({ bodyLimit: 1024 })
+    small = await buildTestApp({ bodyLimit: 1024, as: 'admin' })
   })
   afterAll(() => small?.close())
 
@@ -354,7 +354,7 @@ describe('POST /api/import/:layer over the body limit', () => {
       const count = async () =>
         (await small.db.query<{ n: number }>('SELECT count(*)::integer AS n FROM places'))[0]?.n
       const before = await count()
-      const response = await small.app.inject({
+      const response = await small.inject({
         method: 'POST',
         url: '/api/import/markets',
         headers: { 'content-type': contentType },

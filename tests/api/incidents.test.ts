@@ -45,8 +45,9 @@ const report = (over: Json = {}): Json => ({
   ...over,
 })
 
-async function post(body: unknown, headers: Record<string, string> = {}) {
-  return t.app.inject({ method: 'POST', url: '/api/incidents', payload: body as Json, headers })
+/** Reports as a demo account (the coordinator unless said; null: without a session). */
+async function post(body: unknown, as: string | null = 'coordinator') {
+  return t.injectAs(as, { method: 'POST', url: '/api/incidents', payload: body as Json })
 }
 
 async function create(over: Json = {}): Promise<IncidentDetail> {
@@ -55,8 +56,8 @@ async function create(over: Json = {}): Promise<IncidentDetail> {
   return response.json()
 }
 
-const patch = (id: number, body: unknown, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'PATCH', url: `/api/incidents/${id}`, payload: body as Json, headers })
+const patch = (id: number, body: unknown, as: string | null = 'coordinator') =>
+  t.injectAs(as, { method: 'PATCH', url: `/api/incidents/${id}`, payload: body as Json })
 
 const count = async (sql: string, params: unknown[] = []) =>
   (await t.db.query<{ n: number }>(sql, params))[0]?.n ?? 0
@@ -68,9 +69,7 @@ describe(`POST /api/incidents (${backend})`, () => {
   it('records a report with its district, nearest place and first event', async () => {
     const [lon, lat] = await besideFushi(t.db)
     const before = await eventCount()
-    const response = await post(report({ location: { type: 'Point', coordinates: [lon, lat] } }), {
-      'x-shanshui-actor': 'coordinator-anji',
-    })
+    const response = await post(report({ location: { type: 'Point', coordinates: [lon, lat] } }))
     expect(response.statusCode, response.body).toBe(201)
     const incident: IncidentDetail = response.json()
     expect(incident).toMatchObject({
@@ -102,7 +101,7 @@ describe(`POST /api/incidents (${backend})`, () => {
         id: expect.any(Number),
         incident_id: incident.id,
         at: incident.reported_at,
-        actor: 'coordinator-anji',
+        actor: 'coordinator',
         from_status: null,
         to_status: 'reported',
         chief_id: null,
@@ -135,10 +134,10 @@ describe(`POST /api/incidents (${backend})`, () => {
     expect(incident.district_code).toBe(330502)
   })
 
-  it('defaults the actor to anonymous and keeps a given severity', async () => {
+  it('records the signed-in user as the actor and keeps a given severity', async () => {
     const incident = await create({ severity: 3, category: 'dumping', source: 'hotline' })
     expect(incident.severity).toBe(3)
-    expect(incident.events[0]?.actor).toBe('anonymous')
+    expect(incident.events[0]?.actor).toBe('coordinator')
   })
 
   it('accepts a point just outside Huzhou and files it under the nearest district', async () => {
@@ -222,7 +221,7 @@ describe(`POST /api/incidents (${backend})`, () => {
   for (const [what, body, status, message] of bad) {
     it(`answers ${status} to ${what} and writes nothing`, async () => {
       const [incidents, events] = [await incidentCount(), await eventCount()]
-      const response = await t.app.inject({
+      const response = await t.inject({
         method: 'POST',
         url: '/api/incidents',
         headers: { 'content-type': 'application/json' },
@@ -245,16 +244,21 @@ describe(`POST /api/incidents (${backend})`, () => {
     expect(future.json().details[0]).toMatchObject({ field: 'occurred_at', code: 'in_future' })
   })
 
-  it('refuses an over-long actor header', async () => {
-    const response = await post(report(), { 'x-shanshui-actor': 'x'.repeat(101) })
-    expect(response.statusCode).toBe(400)
-    expect(response.json().message).toMatch(/x-shanshui-actor/)
+  it('refuses a report without a session (401) and from a supervisor (403), storing nothing', async () => {
+    const before = await incidentCount()
+    const anonymous = await post(report(), null)
+    expect(anonymous.statusCode).toBe(401)
+    expect(anonymous.json().message).toMatch(/sign in/)
+    const supervisor = await post(report(), 'supervisor')
+    expect(supervisor.statusCode).toBe(403)
+    expect(supervisor.json().message).toMatch(/supervisor/)
+    expect(await incidentCount()).toBe(before)
   })
 })
 
 describe(`GET /api/incidents (${backend})`, () => {
   const list = async (query: string) => {
-    const response = await t.app.inject({ method: 'GET', url: `/api/incidents${query}` })
+    const response = await t.inject({ method: 'GET', url: `/api/incidents${query}` })
     return { status: response.statusCode, body: response.json(), type: response.headers['content-type'] }
   }
 
@@ -360,20 +364,20 @@ describe(`GET /api/incidents (${backend})`, () => {
 describe(`GET /api/incidents/:id (${backend})`, () => {
   it('answers the incident with its history', async () => {
     const created = await create()
-    const response = await t.app.inject({ method: 'GET', url: `/api/incidents/${created.id}` })
+    const response = await t.inject({ method: 'GET', url: `/api/incidents/${created.id}` })
     expect(response.statusCode).toBe(200)
     expect(response.json()).toEqual(created)
   })
 
   it('answers 404 for an id that does not exist', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/incidents/2000000000' })
+    const response = await t.inject({ method: 'GET', url: '/api/incidents/2000000000' })
     expect(response.statusCode).toBe(404)
     expect(response.json()).toEqual({ error: 'Not Found', message: 'no incident 2000000000', details: [] })
   })
 
   for (const id of ['abc', '1.5', '0', '-3', '99999999999']) {
     it(`answers 400 for the id "${id}"`, async () => {
-      const response = await t.app.inject({ method: 'GET', url: `/api/incidents/${id}` })
+      const response = await t.inject({ method: 'GET', url: `/api/incidents/${id}` })
       expect(response.statusCode).toBe(400)
       expect(response.json().message).toMatch(/params\/id/)
     })
@@ -400,11 +404,7 @@ describe(`PATCH /api/incidents/:id (${backend})`, () => {
         })
         expect(await eventCount()).toBe(before)
       }
-      const response = await patch(
-        incident.id,
-        { status: next, note: `to ${next}` },
-        { 'x-shanshui-actor': 'chief-x' },
-      )
+      const response = await patch(incident.id, { status: next, note: `to ${next}` }, 'admin')
       expect(response.statusCode, response.body).toBe(200)
       const body: IncidentDetail = response.json()
       expect(body.status).toBe(next)
@@ -412,13 +412,13 @@ describe(`PATCH /api/incidents/:id (${backend})`, () => {
       expect(last).toMatchObject({
         from_status: status,
         to_status: next,
-        actor: 'chief-x',
+        actor: 'admin',
         note: `to ${next}`,
       })
       expect(body[`${next}_at` as 'dispatched_at']).toBe(last?.at)
       status = next
     }
-    const final = (await t.app.inject({ method: 'GET', url: `/api/incidents/${incident.id}` })).json()
+    const final = (await t.inject({ method: 'GET', url: `/api/incidents/${incident.id}` })).json()
     expect(final.events.map((e: Json) => e.to_status)).toEqual(['reported', ...path])
     expect(final.next_statuses).toEqual([])
   })
@@ -455,15 +455,15 @@ describe(`PATCH /api/incidents/:id (${backend})`, () => {
     for (const step of ['dispatched', 'on_scene']) await patch(incident.id, { status: step })
     const before = await eventCount()
     const answers = await Promise.all([
-      patch(incident.id, { status: 'resolved' }, { 'x-shanshui-actor': 'a' }),
-      patch(incident.id, { status: 'cancelled' }, { 'x-shanshui-actor': 'b' }),
+      patch(incident.id, { status: 'resolved' }, 'coordinator'),
+      patch(incident.id, { status: 'cancelled' }, 'admin'),
     ])
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409])
     expect(await eventCount()).toBe(before + 1)
     const winner = answers.find((a) => a.statusCode === 200)?.json()
     const loser = answers.find((a) => a.statusCode === 409)?.json()
     expect(loser.details[0].from).toBe(winner.status)
-    const stored = (await t.app.inject({ method: 'GET', url: `/api/incidents/${incident.id}` })).json()
+    const stored = (await t.inject({ method: 'GET', url: `/api/incidents/${incident.id}` })).json()
     expect(stored.status).toBe(winner.status)
     expect(stored.events).toHaveLength(4)
   })
@@ -497,7 +497,7 @@ describe(`PATCH /api/incidents/:id (${backend})`, () => {
 
   it('answers 404 for a missing incident and 400 for a bad id', async () => {
     expect((await patch(2_000_000_000, { status: 'dispatched' })).statusCode).toBe(404)
-    const bad = await t.app.inject({
+    const bad = await t.inject({
       method: 'PATCH',
       url: '/api/incidents/x1',
       payload: { status: 'dispatched' },
@@ -507,22 +507,21 @@ describe(`PATCH /api/incidents/:id (${backend})`, () => {
 })
 
 describe(`POST /api/incidents/:id/dispatch (${backend})`, () => {
-  const dispatch = (id: number | string, body?: Json, headers: Record<string, string> = {}) =>
-    t.app.inject({
+  const dispatch = (id: number | string, body?: Json) =>
+    t.inject({
       method: 'POST',
       url: `/api/incidents/${id}/dispatch`,
       ...(body ? { payload: body } : {}),
-      headers,
     })
 
   it('dispatches to the first on-duty responsible chief with one key (no body)', async () => {
     const [lon, lat] = await besideFushi(t.db)
     const incident = await create({ location: { type: 'Point', coordinates: [lon, lat] } })
     const responsible = (
-      await t.app.inject({ method: 'GET', url: `/api/incidents/${incident.id}/responsible` })
+      await t.inject({ method: 'GET', url: `/api/incidents/${incident.id}/responsible` })
     ).json()
     const expected = responsible.candidates.find((c: Json) => c.kind === 'chief' && c.on_duty)
-    const response = await dispatch(incident.id, undefined, { 'x-shanshui-actor': 'coordinator-anji' })
+    const response = await dispatch(incident.id)
     expect(response.statusCode, response.body).toBe(200)
     const body: IncidentDetail = response.json()
     expect(body).toMatchObject({ status: 'dispatched', chief_id: expected.id, chief: { id: expected.id } })
@@ -530,7 +529,7 @@ describe(`POST /api/incidents/:id/dispatch (${backend})`, () => {
     expect(body.events.at(-1)).toMatchObject({
       from_status: 'reported',
       to_status: 'dispatched',
-      actor: 'coordinator-anji',
+      actor: 'coordinator',
       chief_id: expected.id,
       note: expected.reason.text,
     })
@@ -562,7 +561,7 @@ describe(`POST /api/incidents/:id/dispatch (${backend})`, () => {
       details: [{ field: 'chief_id', code: 'unknown_chief', value: 'chief-nobody' }],
     })
     expect(await eventCount()).toBe(before)
-    const stored = (await t.app.inject({ method: 'GET', url: `/api/incidents/${incident.id}` })).json()
+    const stored = (await t.inject({ method: 'GET', url: `/api/incidents/${incident.id}` })).json()
     expect(stored).toMatchObject({ status: 'reported', chief_id: null, dispatched_at: null })
   })
 
@@ -602,7 +601,6 @@ describe(`the Fushi Reservoir bird trap (${backend})`, () => {
         occurred_at: minutesAgo(3),
         location: { type: 'Point', coordinates: [lon, lat] },
       }),
-      { 'x-shanshui-actor': 'eco-guard-app' },
     )
     expect(alert.statusCode).toBe(201)
     const incident: IncidentDetail = alert.json()
@@ -617,7 +615,7 @@ describe(`the Fushi Reservoir bird trap (${backend})`, () => {
     ).map((r) => r.chief_id)
     expect(fushiChiefs.length).toBeGreaterThan(0)
     const responsible = (
-      await t.app.inject({ method: 'GET', url: `/api/incidents/${incident.id}/responsible` })
+      await t.inject({ method: 'GET', url: `/api/incidents/${incident.id}/responsible` })
     ).json()
     const first = responsible.candidates[0]
     // (A reservoir's chiefs also answer for its water-source zone, which the shore lies in.)
@@ -627,39 +625,32 @@ describe(`the Fushi Reservoir bird trap (${backend})`, () => {
     expect(first.reason.text).toMatch(/^chief of 赋石水库/)
 
     // One key: dispatched to the reservoir chief, who goes there and deals with the trap.
-    const dispatched = await t.app.inject({
+    const dispatched = await t.injectAs('station-fushi', {
       method: 'POST',
       url: `/api/incidents/${incident.id}/dispatch`,
-      headers: { 'x-shanshui-actor': 'station-fushi-desk' },
     })
     expect(dispatched.statusCode).toBe(200)
     const chiefId = dispatched.json().chief_id
     expect(fushiChiefs).toContain(chiefId)
     expect(
-      (
-        await patch(
-          incident.id,
-          { status: 'on_scene', note: 'trap confirmed' },
-          { 'x-shanshui-actor': chiefId },
-        )
-      ).statusCode,
+      (await patch(incident.id, { status: 'on_scene', note: 'trap confirmed' }, 'station-fushi')).statusCode,
     ).toBe(200)
     const resolved = await patch(
       incident.id,
       { status: 'resolved', note: 'net removed, 3 birds released' },
-      { 'x-shanshui-actor': chiefId },
+      'station-fushi',
     )
     expect(resolved.statusCode).toBe(200)
 
     const final: IncidentDetail = (
-      await t.app.inject({ method: 'GET', url: `/api/incidents/${incident.id}` })
+      await t.inject({ method: 'GET', url: `/api/incidents/${incident.id}` })
     ).json()
     expect(final.status).toBe('resolved')
     expect(final.events.map((e) => [e.from_status, e.to_status, e.actor])).toEqual([
-      [null, 'reported', 'eco-guard-app'],
-      ['reported', 'dispatched', 'station-fushi-desk'],
-      ['dispatched', 'on_scene', chiefId],
-      ['on_scene', 'resolved', chiefId],
+      [null, 'reported', 'coordinator'],
+      ['reported', 'dispatched', 'station-fushi'],
+      ['dispatched', 'on_scene', 'station-fushi'],
+      ['on_scene', 'resolved', 'station-fushi'],
     ])
     expect(final.events[1]?.chief_id).toBe(chiefId)
     const times = final.events.map((e) => Date.parse(e.at))
@@ -672,7 +663,7 @@ describe(`the Fushi Reservoir bird trap (${backend})`, () => {
 
     // The supervisor's figures count it as handled within 30 minutes.
     const window = `from=${encodeURIComponent(minutesAgo(4))}&group=category`
-    const stats = (await t.app.inject({ method: 'GET', url: `/api/incidents/stats?${window}` })).json()
+    const stats = (await t.inject({ method: 'GET', url: `/api/incidents/stats?${window}` })).json()
     const poaching = stats.groups.find((g: Json) => g.key === 'poaching')
     expect(poaching.resolved_within_30m).toBeGreaterThanOrEqual(1)
   })

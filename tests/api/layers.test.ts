@@ -17,7 +17,7 @@ beforeAll(async () => {
 })
 afterAll(() => test?.close())
 
-const get = (url: string) => test.app.inject({ method: 'GET', url })
+const get = (url: string) => test.inject({ method: 'GET', url })
 
 /** [minLon, minLat, maxLon, maxLat] of a GeoJSON geometry's coordinates. */
 function bounds(coordinates: unknown): [number, number, number, number] {

@@ -34,7 +34,7 @@ const countPatrols = async () =>
   (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM patrols'))[0]?.n ?? -1
 
 const post = (payload: unknown) =>
-  t.app.inject({ method: 'POST', url: '/api/patrols', payload: payload as object })
+  t.inject({ method: 'POST', url: '/api/patrols', payload: payload as object })
 
 /** A walk eastwards in Wuxing, one vertex a minute, about 5.5 km/h. */
 const walk = {
@@ -77,7 +77,7 @@ describe('POST /api/patrols (GeoJSON)', () => {
   })
 
   it('takes the GeoJSON media type too', async () => {
-    const res = await t.app.inject({
+    const res = await t.inject({
       method: 'POST',
       url: '/api/patrols',
       headers: { 'content-type': 'application/geo+json' },
@@ -111,7 +111,7 @@ describe('POST /api/patrols (GeoJSON)', () => {
 
 describe('POST /api/patrols (GPX)', () => {
   it('stores a GPX track of two segments for the chief in the query', async () => {
-    const res = await t.app.inject({
+    const res = await t.inject({
       method: 'POST',
       url: `/api/patrols?chief_id=${chief}`,
       headers: { 'content-type': 'application/gpx+xml' },
@@ -131,7 +131,7 @@ describe('POST /api/patrols (GPX)', () => {
 
   it('refuses a GPX whose points lack times, and one without a chief', async () => {
     const before = await countPatrols()
-    const noTimes = await t.app.inject({
+    const noTimes = await t.inject({
       method: 'POST',
       url: `/api/patrols?chief_id=${chief}`,
       headers: { 'content-type': 'application/gpx+xml' },
@@ -139,7 +139,7 @@ describe('POST /api/patrols (GPX)', () => {
     })
     expect(noTimes.statusCode).toBe(422)
     expect(noTimes.json().message).toMatch(/<time>/)
-    const noChief = await t.app.inject({
+    const noChief = await t.inject({
       method: 'POST',
       url: '/api/patrols',
       headers: { 'content-type': 'application/gpx+xml' },
@@ -265,7 +265,7 @@ describe('bad tracks are refused with the reason and nothing is stored', () => {
 
 describe('GET /api/patrols', () => {
   it('lists the patrols of a chief in a window, with times for TripsLayer', async () => {
-    const res = await t.app.inject({ url: `/api/patrols?chief=${chief}&from=2024-03-01&to=2024-04-01` })
+    const res = await t.inject({ url: `/api/patrols?chief=${chief}&from=2024-03-01&to=2024-04-01` })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toMatch(/geo\+json/)
     const body = res.json()
@@ -278,19 +278,19 @@ describe('GET /api/patrols', () => {
   })
 
   it('filters by bbox (Anji only) and says when the limit cut the list', async () => {
-    const anji = await t.app.inject({ url: `/api/patrols?chief=${chief}&bbox=119.6,30.6,119.8,30.7` })
+    const anji = await t.inject({ url: `/api/patrols?chief=${chief}&bbox=119.6,30.6,119.8,30.7` })
     expect(
       anji.json().features.map((f: { properties: { district_code: number } }) => f.properties.district_code),
     ).toEqual([330523])
-    const cut = await t.app.inject({ url: `/api/patrols?chief=${chief}&limit=1` })
+    const cut = await t.inject({ url: `/api/patrols?chief=${chief}&limit=1` })
     expect(cut.json()).toMatchObject({ truncated: true, limit: 1 })
     expect(cut.json().features).toHaveLength(1)
   })
 
   it('answers 400 for a bad bbox or window', async () => {
-    expect((await t.app.inject({ url: '/api/patrols?bbox=1,2,3' })).statusCode).toBe(400)
-    expect((await t.app.inject({ url: '/api/patrols?from=2024-04-01&to=2024-03-01' })).statusCode).toBe(400)
-    expect((await t.app.inject({ url: '/api/patrols?from=yesterday' })).statusCode).toBe(400)
+    expect((await t.inject({ url: '/api/patrols?bbox=1,2,3' })).statusCode).toBe(400)
+    expect((await t.inject({ url: '/api/patrols?from=2024-04-01&to=2024-03-01' })).statusCode).toBe(400)
+    expect((await t.inject({ url: '/api/patrols?from=yesterday' })).statusCode).toBe(400)
   })
 })
 
@@ -310,7 +310,7 @@ describe('live patrols', () => {
 
   it('appends fixes, extends the track and pushes patrol.position events', async () => {
     const seen = events.length
-    const res = await t.app.inject({
+    const res = await t.inject({
       method: 'POST',
       url: `/api/patrols/${id}/positions`,
       payload: {
@@ -328,7 +328,7 @@ describe('live patrols', () => {
       last: { lon: 120.202, lat: 30.8 },
     })
     expect(res.json().length_m).toBeGreaterThan(180)
-    const patrol = (await t.app.inject({ url: `/api/patrols/${id}` })).json()
+    const patrol = (await t.inject({ url: `/api/patrols/${id}` })).json()
     expect(patrol.geometry.coordinates).toEqual([
       [120.2, 30.8],
       [120.201, 30.8],
@@ -342,7 +342,7 @@ describe('live patrols', () => {
   })
 
   it('refuses a fix too fast or out of order, storing none of the batch', async () => {
-    const fast = await t.app.inject({
+    const fast = await t.inject({
       method: 'POST',
       url: `/api/patrols/${id}/positions`,
       payload: {
@@ -354,7 +354,7 @@ describe('live patrols', () => {
     })
     expect(fast.statusCode).toBe(422)
     expect(fast.json().details[0]).toMatchObject({ index: 1 })
-    const late = await t.app.inject({
+    const late = await t.inject({
       method: 'POST',
       url: `/api/patrols/${id}/positions`,
       payload: { positions: [{ lon: 120.203, lat: 30.8, at: minutes(500) }] },
@@ -369,26 +369,26 @@ describe('live patrols', () => {
   })
 
   it('closes the patrol; a closed patrol answers 409 to more fixes', async () => {
-    const closed = await t.app.inject({ method: 'POST', url: `/api/patrols/${id}/close` })
+    const closed = await t.inject({ method: 'POST', url: `/api/patrols/${id}/close` })
     expect(closed.statusCode).toBe(200)
     expect(closed.json().properties.status).toBe('closed')
-    const res = await t.app.inject({
+    const res = await t.inject({
       method: 'POST',
       url: `/api/patrols/${id}/positions`,
       payload: { positions: [{ lon: 120.203, lat: 30.8, at: minutes(610) }] },
     })
     expect(res.statusCode).toBe(409)
     expect(res.json().error).toBe('Conflict')
-    expect((await t.app.inject({ method: 'POST', url: `/api/patrols/${id}/close` })).statusCode).toBe(409)
+    expect((await t.inject({ method: 'POST', url: `/api/patrols/${id}/close` })).statusCode).toBe(409)
   })
 
   it('answers 404 for an unknown patrol', async () => {
-    const res = await t.app.inject({
+    const res = await t.inject({
       method: 'POST',
       url: '/api/patrols/99999999/positions',
       payload: { positions: [{ lon: 120.2, lat: 30.8, at: minutes(700) }] },
     })
     expect(res.statusCode).toBe(404)
-    expect((await t.app.inject({ url: '/api/patrols/99999999' })).statusCode).toBe(404)
+    expect((await t.inject({ url: '/api/patrols/99999999' })).statusCode).toBe(404)
   })
 })

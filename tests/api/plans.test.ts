@@ -24,7 +24,7 @@ interface Stop {
 }
 
 const postPlan = (payload: Record<string, unknown>) =>
-  t.app.inject({
+  t.inject({
     method: 'POST',
     url: '/api/plans',
     payload: { start: { type: 'Point', coordinates: start }, hours: 2, date, ...payload },
@@ -116,14 +116,14 @@ describe('POST /api/plans', () => {
   })
 
   it('is listed as a planned patrol, can be fetched again, and counts as no patrolling', async () => {
-    const list = (await t.app.inject({ url: `/api/patrols?kind=planned&chief=${chief}` })).json()
+    const list = (await t.inject({ url: `/api/patrols?kind=planned&chief=${chief}` })).json()
     expect(list.features.map((f: { id: number }) => f.id)).toEqual([plan.id])
     expect(list.features[0].properties.properties.stops).toHaveLength(3)
-    const again = await t.app.inject({ url: `/api/plans/${plan.id}` })
+    const again = await t.inject({ url: `/api/plans/${plan.id}` })
     expect(again.statusCode).toBe(200)
     expect(again.json()).toEqual(plan)
     const coverage = (
-      await t.app.inject({
+      await t.inject({
         url: `/api/coverage?chief=${chief}&from=2024-03-19T00:00:00Z&to=2024-03-21T00:00:00Z`,
       })
     ).json()
@@ -132,12 +132,12 @@ describe('POST /api/plans', () => {
 
   describe('adherence', () => {
     const adherence = async (query = '') => {
-      const res = await t.app.inject({ url: `/api/plans/${plan.id}/adherence${query}` })
+      const res = await t.inject({ url: `/api/plans/${plan.id}/adherence${query}` })
       expect(res.statusCode, res.body).toBe(200)
       return res.json()
     }
     const walk = async (chiefId: string, to: number[], from: string, until: string) => {
-      const res = await t.app.inject({
+      const res = await t.inject({
         method: 'POST',
         url: '/api/patrols',
         payload: {
@@ -185,7 +185,7 @@ describe('POST /api/plans with a drawn route', () => {
   ]
   const drawnDate = '2024-03-21'
   const postRoute = (payload: Record<string, unknown>) =>
-    t.app.inject({
+    t.inject({
       method: 'POST',
       url: '/api/plans',
       payload: {
@@ -227,7 +227,7 @@ describe('POST /api/plans with a drawn route', () => {
     expect(river.coverage_before).toBe(0)
     expect(river.coverage_after).toBeGreaterThan(0.95)
     expect(plan.adds.covered_m).toBeGreaterThan(1000)
-    const again = await t.app.inject({ url: `/api/plans/${plan.id}` })
+    const again = await t.inject({ url: `/api/plans/${plan.id}` })
     expect(again.json()).toEqual(plan)
   })
 
@@ -298,8 +298,8 @@ describe('POST /api/plans refusals', () => {
   })
 
   it('answers 404 for the adherence of no plan', async () => {
-    expect((await t.app.inject({ url: '/api/plans/99999999/adherence' })).statusCode).toBe(404)
+    expect((await t.inject({ url: '/api/plans/99999999/adherence' })).statusCode).toBe(404)
     const [actual] = await t.db.query<{ id: number }>(`SELECT id FROM patrols WHERE kind = 'actual' LIMIT 1`)
-    expect((await t.app.inject({ url: `/api/plans/${actual?.id}/adherence` })).statusCode).toBe(404)
+    expect((await t.inject({ url: `/api/plans/${actual?.id}/adherence` })).statusCode).toBe(404)
   })
 })

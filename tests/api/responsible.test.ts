@@ -30,7 +30,7 @@ async function besideFushi(db: Db): Promise<Point> {
 }
 
 async function reportAt(point: Point): Promise<IncidentDetail> {
-  const response = await t.app.inject({
+  const response = await t.inject({
     method: 'POST',
     url: '/api/incidents',
     payload: {
@@ -46,7 +46,7 @@ async function reportAt(point: Point): Promise<IncidentDetail> {
 }
 
 async function responsible(id: number, query = '') {
-  const response = await t.app.inject({ method: 'GET', url: `/api/incidents/${id}/responsible${query}` })
+  const response = await t.inject({ method: 'GET', url: `/api/incidents/${id}/responsible${query}` })
   expect(response.statusCode, response.body).toBe(200)
   return response.json() as { incident_id: number; candidates: ResponsibleCandidate[] }
 }
@@ -215,7 +215,7 @@ describe(`GET /api/incidents/:id/responsible (${backend})`, () => {
   })
 
   it('answers 404 for a missing incident and 400 for a bad id or count', async () => {
-    const missing = await t.app.inject({ method: 'GET', url: '/api/incidents/2000000000/responsible' })
+    const missing = await t.inject({ method: 'GET', url: '/api/incidents/2000000000/responsible' })
     expect(missing.statusCode).toBe(404)
     expect(missing.json().message).toBe('no incident 2000000000')
     for (const url of [
@@ -223,7 +223,7 @@ describe(`GET /api/incidents/:id/responsible (${backend})`, () => {
       '/api/incidents/1/responsible?nearest=21',
       '/api/incidents/1/responsible?nearest=-1',
     ]) {
-      const response = await t.app.inject({ method: 'GET', url })
+      const response = await t.inject({ method: 'GET', url })
       expect(response.statusCode, url).toBe(400)
     }
   })

@@ -3,44 +3,23 @@
  * server over the test world, whose records end on 2026-11-01): patrol coverage and gaps, then
  * incident hotspots and the time slider. Set SHANSHUI_E2E_URL to run against a server of your own.
  */
-import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer } from '../helpers/server.ts'
+import {
+  type BrowserSuite,
+  type ColourRange,
+  colourPixels,
+  haveChromium,
+  requireChromium,
+  resultsDir,
+  startBrowserSuite,
+  viewport,
+} from '../helpers/browser.ts'
+import { sessionCookie, signInContext } from '../helpers/browser-session.ts'
 
-const chromiumPath = '/usr/bin/chromium'
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const haveChromium = existsSync(chromiumPath)
-const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-results')
-const viewport = { width: 1280, height: 800 }
+requireChromium('coverage and hotspots in the browser')
 
-if (!haveChromium && process.env.CI === 'true') {
-  describe('coverage and hotspots in the browser', () => {
-    it('needs Chromium at /usr/bin/chromium', () => {
-      expect.fail(`CI=true and there is no ${chromiumPath}: install Debian's chromium package`)
-    })
-  })
-} else if (!haveChromium) {
-  console.warn(`[e2e] skipping the browser tests: no ${chromiumPath} (apt-get install chromium)`)
-}
-
-/** RGB ranges of the colours the analysis layers draw (after blending on the light map). */
-interface ColourRange {
-  r: [number, number]
-  g: [number, number]
-  b: [number, number]
-}
 /** The red end of the coverage ramp (0–25 %), as forests, rivers and reservoirs show it. */
 const coverageRed: ColourRange = { r: [190, 255], g: [40, 170], b: [30, 160] }
 /** The sky-blue halo of the selected place. */
@@ -50,7 +29,7 @@ const hot99: ColourRange = { r: [160, 205], g: [10, 80], b: [25, 90] }
 
 // Software WebGL (SwiftShader) on a small machine is slow, and coverage takes the server seconds.
 describe.skipIf(!haveChromium)('coverage and hotspots in the browser', { timeout: 420_000 }, () => {
-  let server: { url: string; close(): Promise<void> } | undefined
+  let suite: BrowserSuite | undefined
   let baseUrl: string
   let browser: Browser
   let context: BrowserContext | undefined
@@ -58,19 +37,13 @@ describe.skipIf(!haveChromium)('coverage and hotspots in the browser', { timeout
   let externalRequests: string[] = []
 
   beforeAll(async () => {
-    if (process.env.SHANSHUI_E2E_URL) {
-      baseUrl = process.env.SHANSHUI_E2E_URL.replace(/\/$/, '')
-    } else {
-      server = await startTestServer()
-      baseUrl = server.url
-    }
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
-    mkdirSync(resultsDir, { recursive: true })
+    suite = await startBrowserSuite()
+    baseUrl = suite.baseUrl
+    browser = suite.browser
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.close()
+    await suite?.close()
   })
 
   afterEach(async () => {
@@ -80,6 +53,7 @@ describe.skipIf(!haveChromium)('coverage and hotspots in the browser', { timeout
 
   async function openMap(hash = '', locale = 'en-US'): Promise<Page> {
     context = await browser.newContext({ viewport, locale })
+    await signInContext(context, baseUrl)
     const page = await context.newPage()
     // Software WebGL on two busy cores: a click can wait on a frame for many seconds.
     page.setDefaultTimeout(120_000)
@@ -122,62 +96,6 @@ describe.skipIf(!haveChromium)('coverage and hotspots in the browser', { timeout
     const clip = { x: box.x + 400, y: box.y + 10, width: box.width - 460, height: box.height - 190 }
     const png = (await page.screenshot({ clip })).toString('base64')
     return { png, x: clip.x, y: clip.y }
-  }
-
-  /**
-   * How many pixels of a PNG fall in a colour range, and where the first one is whose neighbours
-   * `margin` pixels away are in the range too (a point well inside a shape, to click).
-   */
-  async function colourPixels(
-    page: Page,
-    png: string,
-    range: ColourRange,
-    margin = 0,
-  ): Promise<{ count: number; first: [number, number] | null }> {
-    return page.evaluate(
-      async ([b64, want, m]) => {
-        const image = new Image()
-        image.src = `data:image/png;base64,${b64}`
-        await image.decode()
-        const canvas = document.createElement('canvas')
-        canvas.width = image.width
-        canvas.height = image.height
-        const context2d = canvas.getContext('2d')
-        if (!context2d) throw new Error('no 2D canvas')
-        context2d.drawImage(image, 0, 0)
-        const { data } = context2d.getImageData(0, 0, image.width, image.height)
-        const within = (value: number, [low, high]: [number, number]) => value >= low && value <= high
-        const inRange = (x: number, y: number) => {
-          if (x < 0 || y < 0 || x >= image.width || y >= image.height) return false
-          const i = (y * image.width + x) * 4
-          return (
-            within(data[i] ?? 0, want.r) &&
-            within(data[i + 1] ?? 0, want.g) &&
-            within(data[i + 2] ?? 0, want.b)
-          )
-        }
-        let count = 0
-        let first: [number, number] | null = null
-        for (let y = 0; y < image.height; y++) {
-          for (let x = 0; x < image.width; x++) {
-            if (!inRange(x, y)) continue
-            count++
-            if (
-              !first &&
-              inRange(x - m, y) &&
-              inRange(x + m, y) &&
-              inRange(x, y - m) &&
-              inRange(x, y + m) &&
-              inRange(x - m, y - m) &&
-              inRange(x + m, y + m)
-            )
-              first = [x, y]
-          }
-        }
-        return { count, first }
-      },
-      [png, range, margin] as const,
-    )
   }
 
   /** Share of pixels that differ clearly between two PNGs of the same size. */
@@ -295,7 +213,9 @@ describe.skipIf(!haveChromium)('coverage and hotspots in the browser', { timeout
       'markets',
     ]
     for (const layer of layers) {
-      const collection = (await (await fetch(`${baseUrl}/api/layers/${layer}`)).json()) as {
+      const collection = (await (
+        await fetch(`${baseUrl}/api/layers/${layer}`, { headers: { cookie: await sessionCookie(baseUrl) } })
+      ).json()) as {
         features: { properties: { id: string }; geometry: { type: string; coordinates: unknown } }[]
       }
       const feature = collection.features.find((f) => f.properties.id === id)
@@ -428,7 +348,9 @@ describe.skipIf(!haveChromium)('coverage and hotspots in the browser', { timeout
     expect(text).toMatch(/Drawn route, saved as plan #\d+/)
     expect(text).toMatch(/Would add coverage to [1-9]\d* places/)
     const planId = /plan #(\d+)/.exec(text)?.[1]
-    const saved = await (await fetch(`${baseUrl}/api/plans/${planId}`)).json()
+    const saved = await (
+      await fetch(`${baseUrl}/api/plans/${planId}`, { headers: { cookie: await sessionCookie(baseUrl) } })
+    ).json()
     expect(saved).toMatchObject({ source: 'drawn', chief_id: chiefId })
     expect(saved.stops.map((stop: { place_id: string }) => stop.place_id)).toContain(placeId)
     expect(pageErrors).toEqual([])

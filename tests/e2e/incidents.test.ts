@@ -6,44 +6,27 @@
  * units, dispatches with one key and walks it to resolved while B follows every step.
  * Set SHANSHUI_E2E_URL to run against a server you started yourself (e.g. `npm run dev`).
  */
-import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer } from '../helpers/server.ts'
-
-const chromiumPath = '/usr/bin/chromium'
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const haveChromium = existsSync(chromiumPath)
-const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-results')
-const viewport = { width: 1280, height: 800 }
+import {
+  type BrowserSuite,
+  haveChromium,
+  requireChromium,
+  resultsDir,
+  startBrowserSuite,
+  viewport,
+} from '../helpers/browser.ts'
+import { sessionCookie, signInContext } from '../helpers/browser-session.ts'
 
 /** On the shore of Fushi Reservoir (赋石水库, Anji), inside its drinking-water source area. */
 const fushi = { lon: 119.5608, lat: 30.5566 }
 
-if (!haveChromium && process.env.CI === 'true') {
-  describe('incidents in the browser', () => {
-    it('needs Chromium at /usr/bin/chromium', () => {
-      expect.fail(`CI=true and there is no ${chromiumPath}: install Debian's chromium package`)
-    })
-  })
-} else if (!haveChromium) {
-  console.warn(`[e2e] skipping the browser tests: no ${chromiumPath} (apt-get install chromium)`)
-}
+requireChromium('incidents in the browser')
 
 // Software WebGL on a small machine: a page load can take half a minute; two pages and a reload here.
 describe.skipIf(!haveChromium)('incidents and one-key dispatch in the browser', { timeout: 600_000 }, () => {
-  let server: { url: string; close(): Promise<void> } | undefined
+  let suite: BrowserSuite | undefined
   let baseUrl: string
   let browser: Browser
   const contexts: BrowserContext[] = []
@@ -51,25 +34,20 @@ describe.skipIf(!haveChromium)('incidents and one-key dispatch in the browser', 
   const externalRequests: string[] = []
 
   beforeAll(async () => {
-    if (process.env.SHANSHUI_E2E_URL) {
-      baseUrl = process.env.SHANSHUI_E2E_URL.replace(/\/$/, '')
-    } else {
-      server = await startTestServer()
-      baseUrl = server.url
-    }
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
-    mkdirSync(resultsDir, { recursive: true })
+    suite = await startBrowserSuite()
+    baseUrl = suite.baseUrl
+    browser = suite.browser
   })
 
   afterAll(async () => {
     for (const context of contexts) await context.close()
-    await browser?.close()
-    await server?.close()
+    await suite?.close()
   })
 
   /** A page of its own browser context (own storage, own EventSource) in `locale`, map drawn, feed live. */
   async function openScreen(name: string, hash: string, locale: string): Promise<Page> {
     const context = await browser.newContext({ viewport, locale })
+    await signInContext(context, baseUrl)
     contexts.push(context)
     const page = await context.newPage()
     // A click on the map costs a deck.gl picking pass (readPixels), seconds in software WebGL.
@@ -219,7 +197,13 @@ describe.skipIf(!haveChromium)('incidents and one-key dispatch in the browser', 
     expect(feedText).toContain('非法狩猎、捕鸟')
     expect(feedText).toContain('赋石水库')
     const seen = await b.evaluate(() => (window as unknown as { seen: Record<string, number> }).seen)
-    const reportedAt = Date.parse((await (await fetch(`${baseUrl}/api/incidents/${id}`)).json()).reported_at)
+    const reportedAt = Date.parse(
+      (
+        await (
+          await fetch(`${baseUrl}/api/incidents/${id}`, { headers: { cookie: await sessionCookie(baseUrl) } })
+        ).json()
+      ).reported_at,
+    )
     const arrived = seen[`feed:${id}:incident.created`] ?? Number.NaN
     console.info(`[e2e] the new incident reached screen B ${arrived - reportedAt} ms after it was recorded`)
     expect(arrived - reportedAt).toBeLessThan(3000)
@@ -279,7 +263,9 @@ describe.skipIf(!haveChromium)('incidents and one-key dispatch in the browser', 
     // B: resolved, with the whole record: reported → dispatched → on scene → resolved, notes included.
     await b.waitForSelector(panel(id, 'resolved'))
     // Each step showed on B within a second or so of being recorded on the server.
-    const record = (await (await fetch(`${baseUrl}/api/incidents/${id}`)).json()) as {
+    const record = (await (
+      await fetch(`${baseUrl}/api/incidents/${id}`, { headers: { cookie: await sessionCookie(baseUrl) } })
+    ).json()) as {
       events: { to_status: string; at: string }[]
     }
     const shown = await b.evaluate(() => (window as unknown as { seen: Record<string, number> }).seen)
@@ -316,7 +302,7 @@ describe.skipIf(!haveChromium)('incidents and one-key dispatch in the browser', 
     // shows it at once with a toast and a glowing ring.
     const campfire = await fetch(`${baseUrl}/api/incidents`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-shanshui-actor': 'eco-guard-app' },
+      headers: { 'content-type': 'application/json', cookie: await sessionCookie(baseUrl) },
       body: JSON.stringify({
         category: 'unsafe_camping',
         source: 'app',

@@ -3,37 +3,21 @@
  * playwright-core against a real server over the test world, the client built into dist/client.
  * Set SHANSHUI_E2E_URL to run against a server you started yourself (e.g. `npm run dev`).
  */
-import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer } from '../helpers/server.ts'
+import {
+  type BrowserSuite,
+  haveChromium,
+  requireChromium,
+  resultsDir,
+  startBrowserSuite,
+  viewport,
+} from '../helpers/browser.ts'
+import { signInContext } from '../helpers/browser-session.ts'
+import { testWorld } from '../helpers/test-world.ts'
 
-const chromiumPath = '/usr/bin/chromium'
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const haveChromium = existsSync(chromiumPath)
-const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-results')
-const viewport = { width: 1280, height: 800 }
-
-if (!haveChromium && process.env.CI === 'true') {
-  describe('map in the browser', () => {
-    it('needs Chromium at /usr/bin/chromium', () => {
-      expect.fail(`CI=true and there is no ${chromiumPath}: install Debian's chromium package`)
-    })
-  })
-} else if (!haveChromium) {
-  console.warn(`[e2e] skipping the browser tests: no ${chromiumPath} (apt-get install chromium)`)
-}
+requireChromium('map in the browser')
 
 interface PixelStats {
   /** Distinct colours among the sampled pixels. */
@@ -45,7 +29,7 @@ interface PixelStats {
 // Software WebGL (SwiftShader) on a small machine compiles every shader on the CPU: a page load can
 // take half a minute, so each test gets minutes rather than the project's default.
 describe.skipIf(!haveChromium)('map in the browser', { timeout: 300_000 }, () => {
-  let server: { url: string; close(): Promise<void> } | undefined
+  let suite: BrowserSuite | undefined
   let baseUrl: string
   let browser: Browser
   let context: BrowserContext | undefined
@@ -53,19 +37,13 @@ describe.skipIf(!haveChromium)('map in the browser', { timeout: 300_000 }, () =>
   let externalRequests: string[] = []
 
   beforeAll(async () => {
-    if (process.env.SHANSHUI_E2E_URL) {
-      baseUrl = process.env.SHANSHUI_E2E_URL.replace(/\/$/, '')
-    } else {
-      server = await startTestServer()
-      baseUrl = server.url
-    }
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
-    mkdirSync(resultsDir, { recursive: true })
+    suite = await startBrowserSuite()
+    baseUrl = suite.baseUrl
+    browser = suite.browser
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.close()
+    await suite?.close()
   })
 
   afterEach(async () => {
@@ -73,9 +51,13 @@ describe.skipIf(!haveChromium)('map in the browser', { timeout: 300_000 }, () =>
     context = undefined
   })
 
-  /** A fresh browser context (own storage) in `locale`, on the page, waiting until the map is drawn. */
-  async function openMap(hash = '', locale = 'en-US'): Promise<Page> {
+  /**
+   * A fresh browser context (own storage) in `locale` signed in as `as` (the coordinator), on the
+   * page, waiting until the map is drawn; with `as` null, on the sign-in page.
+   */
+  async function openMap(hash = '', locale = 'en-US', as: string | null = 'coordinator'): Promise<Page> {
     context = await browser.newContext({ viewport, locale })
+    if (as) await signInContext(context, baseUrl, as)
     const page = await context.newPage()
     // Software WebGL on two busy cores: a click can wait on a frame for many seconds.
     page.setDefaultTimeout(120_000)
@@ -88,7 +70,7 @@ describe.skipIf(!haveChromium)('map in the browser', { timeout: 300_000 }, () =>
       if (!url.startsWith(baseUrl) && !/^(data|blob):/.test(url)) externalRequests.push(url)
     })
     await page.goto(`${baseUrl}/${hash}`)
-    await waitForMap(page)
+    if (as) await waitForMap(page)
     return page
   }
 
@@ -191,6 +173,31 @@ describe.skipIf(!haveChromium)('map in the browser', { timeout: 300_000 }, () =>
     if (!match) throw new Error(`no view in the URL hash "${hash}"`)
     return { zoom: Number(match[1]), lat: Number(match[2]), lon: Number(match[3]) }
   }
+
+  it('asks to sign in: a wrong password is refused; a supervisor gets the map read-only, then signs out', async () => {
+    const page = await openMap('', 'en-US', null)
+    await page.waitForSelector('[data-testid="sign-in"]')
+    await page.fill('input[name="username"]', 'supervisor')
+    await page.fill('input[name="password"]', 'not-the-password')
+    await page.click('[data-testid="sign-in-submit"]')
+    await page.waitForSelector('[data-testid="sign-in-error"]')
+    expect(await page.locator('[data-testid="sign-in-error"]').textContent()).toBe(
+      'Wrong username or password.',
+    )
+    await page.fill('input[name="password"]', testWorld.password)
+    await page.click('[data-testid="sign-in-submit"]')
+    await waitForMap(page)
+    expect(await page.locator('[data-testid="user-chip"]').getAttribute('data-role')).toBe('supervisor')
+    expect(await page.locator('[data-testid="user-chip"]').textContent()).toContain('Supervisor')
+    // A supervisor changes nothing operational: no report button.
+    expect(await page.locator('[data-testid="report-button"]').count()).toBe(0)
+    // The session cookie is HttpOnly: the page's scripts cannot read it.
+    expect(await page.evaluate(() => document.cookie)).not.toContain('shanshui_session')
+    await page.click('[data-testid="sign-out"]')
+    await page.waitForSelector('[data-testid="sign-in"]')
+    expect(pageErrors).toEqual([])
+    expect(externalRequests).toEqual([])
+  })
 
   it('draws the map: base map, layers and labels, with the backend in the status line', async () => {
     const page = await openMap()

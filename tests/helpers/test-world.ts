@@ -4,13 +4,14 @@ import path from 'node:path'
 import { projectRoot } from '../../server/config.ts'
 
 /** The demo world every test runs against: fixed seed and end date, so figures are reproducible. */
-export const testWorld = { seed: 20201201, end: new Date('2026-11-01T00:00:00Z') }
+export const testWorld = { seed: 20201201, end: new Date('2026-11-01T00:00:00Z'), password: 'shanshui-demo' }
 
 /** Where the embedded template database is cached between runs. */
 export const templateCacheDir = path.join(projectRoot, 'node_modules', '.cache', 'shanshui-test')
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return []
+  if (statSync(dir).isFile()) return [dir]
   return readdirSync(dir)
     .sort()
     .flatMap((name) => {
@@ -25,7 +26,16 @@ function filesUnder(dir: string): string[] {
  */
 export function templateKey(): string {
   const hash = createHash('sha256').update(JSON.stringify(testWorld))
-  for (const dir of ['migrations', 'data', 'server/demo', 'server/db']) {
+  const sources = [
+    'migrations',
+    'data',
+    'server/demo',
+    'server/db',
+    'server/domain/users.ts',
+    'server/domain/boundary.ts',
+    'server/auth/passwords.ts',
+  ]
+  for (const dir of sources) {
     for (const file of filesUnder(path.join(projectRoot, dir))) {
       hash.update(path.relative(projectRoot, file)).update(readFileSync(file))
     }
