@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
 // Three projects: plain unit tests, API tests through app.inject (on the backend DATABASE_URL
-// chooses), and browser tests in Debian's Chromium. `npm test` runs them all.
+// chooses), and browser tests in Debian's Chromium. `npm test` runs them all: unit and API tests
+// together, then the browser tests alone (software WebGL needs the machine's cores to itself).
 export default defineConfig({
   test: {
     projects: [
@@ -23,6 +24,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 240_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

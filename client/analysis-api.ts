@@ -1,5 +1,6 @@
 import type { Feature, FeatureCollection, LineString, Point, Polygon } from 'geojson'
 import type { Station, StationChange, StationDetail, StationView } from '../server/domain/stations.ts'
+import type { SupervisorSummary } from '../server/domain/supervisor-summary.ts'
 import { ApiError, type BBox } from './api.ts'
 import { sessionEnded } from './session.ts'
 
@@ -234,7 +235,7 @@ export type IncidentPoints = FeatureCollection<Point, IncidentSummary> & {
 const isErrorBody = (body: unknown): body is { error: string; message: string; details: unknown[] } =>
   typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
 
-export type { Station, StationChange, StationDetail, StationView }
+export type { Station, StationChange, StationDetail, StationView, SupervisorSummary }
 
 /** One request; throws an ApiError with the server's message when the answer is not a good JSON one. */
 async function request<T>(
@@ -347,6 +348,19 @@ export const analysisApi = {
     ),
 
   createPlan: (body: PlanRequest, signal?: AbortSignal) => request<Plan>('POST', '/api/plans', body, signal),
+
+  /** The supervisor's figures of from..to against the window before. */
+  summary: (from: number, to: number, signal?: AbortSignal) =>
+    request<SupervisorSummary>(
+      'GET',
+      `/api/summary?${query({ from: iso(from), to: iso(to) })}`,
+      undefined,
+      signal,
+    ),
+
+  /** The URL of an export of what the window and filters select, names in `lang`. */
+  exportUrl: (file: string, from: number, to: number, lang: string) =>
+    `/api/export/${file}?${query({ from: iso(from), to: iso(to), lang })}`,
 
   stations: (signal?: AbortSignal) => request<Station[]>('GET', '/api/stations', undefined, signal),
 

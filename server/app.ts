@@ -9,6 +9,7 @@ import eventBus from './events/event-bus.ts'
 import boundaryRoutes from './routes/boundary.ts'
 import coverageRoutes from './routes/coverage.ts'
 import eventRoutes from './routes/events.ts'
+import exportRoutes from './routes/exports.ts'
 import healthRoutes from './routes/health.ts'
 import hotspotRoutes from './routes/hotspots.ts'
 import importRoutes from './routes/import.ts'
@@ -18,6 +19,7 @@ import patrolRoutes from './routes/patrols.ts'
 import planRoutes from './routes/plans.ts'
 import sessionRoutes from './routes/session.ts'
 import stationRoutes from './routes/stations.ts'
+import summaryRoutes from './routes/summary.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -76,6 +78,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(planRoutes, { prefix: '/api' })
   await app.register(boundaryRoutes, { prefix: '/api' })
   await app.register(stationRoutes, { prefix: '/api' })
+  await app.register(exportRoutes, { prefix: '/api' })
+  await app.register(summaryRoutes, { prefix: '/api' })
 
   if (options.clientDir) {
     const { default: fastifyStatic } = await import('@fastify/static')

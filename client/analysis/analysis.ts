@@ -35,6 +35,7 @@ import { createSelectedChiefsLayer } from '../map/selected-chiefs-layer.ts'
 import { stationLayerIds } from '../map/station-layers.ts'
 import type { HoverInfo } from '../map/tooltip.tsx'
 import { user } from '../session.ts'
+import { createDesk, type Desk } from './desk.ts'
 import {
   type ChiefFeature,
   type ChiefIndex,
@@ -61,6 +62,7 @@ export const analysisLayerIds = new Set([
   'patrol-trips',
   'plan',
   ...stationLayerIds,
+  'district-coverage',
 ])
 
 /** Whether a hovered deck.gl layer gets the analysis hover card (coverage places, hotspot cells). */
@@ -75,6 +77,7 @@ const modeBaseLayers: Record<Exclude<AnalysisMode, 'map'>, readonly LayerId[]> =
   coverage: ['boundaries', 'lakes', 'stations'],
   hotspots: ['boundaries', 'lakes', 'reservoirs', 'rivers', 'stations'],
   station: ['boundaries', 'lakes', 'reservoirs', 'rivers', 'stations'],
+  desk: ['boundaries', 'lakes'],
 }
 
 export interface TrackSet {
@@ -132,6 +135,8 @@ export interface Analysis {
 
   /** The station mode: one station's area, both sides of the line, its figures. */
   station: StationMode
+  /** The supervisor's desk: figures per district, kind of place and chief; exports; the brief. */
+  desk: Desk
 
   /** The deck.gl layers of the mode, for MapView's extraLayers. */
   layers: Accessor<Layer[]>
@@ -210,6 +215,7 @@ export function createAnalysis(): Analysis {
     map,
     initial: initial.station,
   })
+  const desk = createDesk({ active: () => mode() === 'desk', window: time.settled })
 
   // --- coverage and gaps (slow: seconds per window; computed when the window stands still) ---------
   const [shapes] = createResource(() => mode() === 'coverage', loadPlaceShapes)
@@ -421,6 +427,7 @@ export function createAnalysis(): Analysis {
       ]
     }
     if (current === 'station') return station.layers()
+    if (current === 'desk') return desk.layers()
     if (current === 'hotspots') {
       const cells = cellsDrawn()
       if (!cells) return []
@@ -529,6 +536,7 @@ export function createAnalysis(): Analysis {
     setPlanChief,
     drawing,
     station,
+    desk,
     layers,
     drawnLayers: (visible) => {
       const current = mode()

@@ -7,7 +7,7 @@
  *
  * | key     | meaning                                                              | default          |
  * | ------- | -------------------------------------------------------------------- | ---------------- |
- * | `mode`  | `map`, `coverage`, `hotspots` or `station`                           | `map`            |
+ * | `mode`  | `map`, `coverage`, `hotspots`, `station` or `desk`                   | `map`            |
  * | `t`     | end of the time window (excluded), ISO 8601, minutes, UTC            | end of the data  |
  * | `win`   | length of the window in days: 1, 7, 30 or 90                          | 30               |
  * | `hs`    | hotspot colouring: `gi` (significance), `count`, `effort` (per 100 km) | `gi`             |
@@ -22,8 +22,8 @@
  * presets count back from now, the records of the demo may end earlier). Broken values are ignored.
  */
 
-export type AnalysisMode = 'map' | 'coverage' | 'hotspots' | 'station'
-export const analysisModes: readonly AnalysisMode[] = ['map', 'coverage', 'hotspots', 'station']
+export type AnalysisMode = 'map' | 'coverage' | 'hotspots' | 'station' | 'desk'
+export const analysisModes: readonly AnalysisMode[] = ['map', 'coverage', 'hotspots', 'station', 'desk']
 
 export type HotspotMetric = 'gi' | 'count' | 'effort'
 export const hotspotMetrics: readonly HotspotMetric[] = ['gi', 'count', 'effort']

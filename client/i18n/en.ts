@@ -1,4 +1,5 @@
 import { analysisEn } from './analysis-en.ts'
+import { deskEn } from './desk-en.ts'
 import { incidentsEn } from './incidents-en.ts'
 import { stationEn } from './station-en.ts'
 
@@ -169,6 +170,7 @@ export const en = {
   ...analysisEn,
   ...incidentsEn,
   ...stationEn,
+  ...deskEn,
 } satisfies Record<string, string>
 
 export type MessageKey = keyof typeof en

@@ -1,4 +1,5 @@
 import { analysisZhCN } from './analysis-zh-CN.ts'
+import { deskZhCN } from './desk-zh-CN.ts'
 import type { Messages } from './en.ts'
 import { incidentsZhCN } from './incidents-zh-CN.ts'
 import { stationZhCN } from './station-zh-CN.ts'
@@ -165,4 +166,5 @@ export const zhCN: Messages = {
   ...analysisZhCN,
   ...incidentsZhCN,
   ...stationZhCN,
+  ...deskZhCN,
 }

@@ -2,6 +2,7 @@ import { type Component, Match, Show, Switch } from 'solid-js'
 import type { Analysis } from '../analysis/analysis.ts'
 import '../analysis.css'
 import { CoveragePanel } from './coverage-panel.tsx'
+import { DeskPanel } from './desk-panel.tsx'
 import { HotspotPanel } from './hotspot-panel.tsx'
 import { StationPanel } from './station-panel.tsx'
 import { TimeSlider } from './time-slider.tsx'
@@ -19,10 +20,13 @@ export const AnalysisPanels: Component<{ analysis: Analysis }> = (props) => (
       <Match when={props.analysis.mode() === 'station'}>
         <StationPanel station={props.analysis.station} />
       </Match>
+      <Match when={props.analysis.mode() === 'desk'}>
+        <DeskPanel analysis={props.analysis} />
+      </Match>
     </Switch>
     <TimeSlider
       time={props.analysis.time}
-      withTracks={props.analysis.mode() !== 'station'}
+      withTracks={props.analysis.mode() === 'coverage' || props.analysis.mode() === 'hotspots'}
       showTracks={props.analysis.showTracks()}
       onShowTracks={props.analysis.setShowTracks}
       tracks={props.analysis.tracks()}

@@ -75,7 +75,15 @@ export function gapScore(
  * score. Runs inside the caller's read transaction.
  */
 export async function rankPlaces(db: Queryable, q: GapQuery): Promise<RankedPlace[]> {
-  const places = await placeCoverage(db, q)
+  return rankCoverage(db, q, await placeCoverage(db, q))
+}
+
+/** rankPlaces over coverage already computed for the query (placeCoverage is the costly part). */
+export async function rankCoverage(
+  db: Queryable,
+  q: GapQuery,
+  places: PlaceCoverage[],
+): Promise<RankedPlace[]> {
   const ids = places.map((p) => p.id)
   const [records] = await db.query<{ begin: Date | null }>(
     `SELECT min(started_at) AS begin FROM patrols WHERE kind = 'actual' AND started_at <= $1`,

@@ -8,7 +8,7 @@ import type { Queryable } from '../db/db.ts'
  * incident list. Percentiles interpolate between values (percentile_cont).
  */
 
-export const statsGroups = ['district', 'category'] as const
+export const statsGroups = ['district', 'category', 'kind'] as const
 export type StatsGroup = (typeof statsGroups)[number]
 
 /** The target of the Fushi Reservoir example: handled within 30 minutes of the alert. */
@@ -24,7 +24,7 @@ export interface DurationStats {
 export interface HandlingTimes {
   /** The district's adcode as text, or the category; null for incidents without a district. */
   key: string | null
-  /** The district's names (group=district); null for categories. */
+  /** The district's names (group=district); null for categories and kinds. */
   name_zh: string | null
   name_en: string | null
   count: number
@@ -67,6 +67,8 @@ interface StatsRow {
 const groupKey: Record<StatsGroup, string> = {
   district: 'district_code::text',
   category: 'category',
+  // The kind of the incident's nearest place (incidents.place_id).
+  kind: '(SELECT p.kind FROM places p WHERE p.id = i.place_id)',
 }
 
 const durationOf = (n: number, p: (number | null)[] | null): DurationStats => ({
@@ -151,7 +153,7 @@ export async function handlingTimes(
          FROM timed
         GROUP BY GROUPING SETS ((key), ())
      )
-     -- District names for group=district; a category never equals an adcode, so it gets none.
+     -- District names for group=district; a category or a kind never equals an adcode: no names.
      SELECT f.*, b.name_zh, b.name_en
        FROM figures f
        LEFT JOIN boundaries b ON NOT f.is_total AND b.level = 'district' AND b.adcode::text = f.key

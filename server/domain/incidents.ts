@@ -344,11 +344,52 @@ export async function listIncidents(
 ): Promise<{ incidents: Incident[]; truncated: boolean; limit: number }> {
   const limit = filter.limit ?? listLimitDefault
   const params: unknown[] = []
-  const conditions: string[] = []
   const param = (value: unknown) => {
     params.push(value)
     return `$${params.length}`
   }
+  const conditions = filterConditions(filter, param)
+  const rows = await db.query<IncidentRow>(
+    `${incidentSelect}
+     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+     ORDER BY i.occurred_at DESC, i.id DESC
+     LIMIT ${param(limit + 1)}`,
+    params,
+  )
+  return { incidents: rows.slice(0, limit).map(incidentOf), truncated: rows.length > limit, limit }
+}
+
+/**
+ * Every incident matching the filter (no limit), newest report first, read a page at a time so that
+ * an export of a year streams instead of sitting in memory. Pages follow the id (keyset), not
+ * OFFSET, so each page is an index range scan.
+ */
+export async function* eachIncident(db: Queryable, filter: IncidentFilter, pageSize = 1000) {
+  let before: number | undefined
+  for (;;) {
+    const params: unknown[] = []
+    const param = (value: unknown) => {
+      params.push(value)
+      return `$${params.length}`
+    }
+    const conditions = filterConditions(filter, param)
+    if (before !== undefined) conditions.push(`i.id < ${param(before)}`)
+    const rows = await db.query<IncidentRow>(
+      `${incidentSelect}
+       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+       ORDER BY i.id DESC
+       LIMIT ${param(pageSize)}`,
+      params,
+    )
+    for (const row of rows) yield incidentOf(row)
+    if (rows.length < pageSize) return
+    before = rows[rows.length - 1]?.id
+  }
+}
+
+/** The WHERE conditions of an incident filter on `incidents i`, parameters added through `param`. */
+function filterConditions(filter: IncidentFilter, param: (value: unknown) => string): string[] {
+  const conditions: string[] = []
   if (filter.bbox) {
     // The envelope, not the column, is built from the input, so the GiST index on geom is used.
     const [minLon, minLat, maxLon, maxLat] = filter.bbox.map(param)
@@ -359,14 +400,7 @@ export async function listIncidents(
   if (filter.categories) conditions.push(`i.category = ANY (${param(filter.categories)}::text[])`)
   if (filter.statuses) conditions.push(`i.status = ANY (${param(filter.statuses)}::text[])`)
   if (filter.viewer != null) conditions.push(inScopeSql('i.geom_m', param(filter.viewer)))
-  const rows = await db.query<IncidentRow>(
-    `${incidentSelect}
-     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-     ORDER BY i.occurred_at DESC, i.id DESC
-     LIMIT ${param(limit + 1)}`,
-    params,
-  )
-  return { incidents: rows.slice(0, limit).map(incidentOf), truncated: rows.length > limit, limit }
+  return conditions
 }
 
 // --- writing -----------------------------------------------------------------------------------

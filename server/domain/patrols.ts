@@ -127,26 +127,10 @@ export interface PatrolFilter {
  */
 export async function listPatrols(db: Queryable, filter: PatrolFilter): Promise<PatrolCollection> {
   const rows = await db.query<PatrolRow>(
-    `${patrolSelect}
-     WHERE ($1::float8 IS NULL OR p.track && ST_MakeEnvelope($1, $2, $3, $4, 4326))
-       AND ($5::timestamptz IS NULL OR p.ended_at >= $5)
-       AND ($6::timestamptz IS NULL OR p.started_at <= $6)
-       AND ($7::text IS NULL OR p.chief_id = $7)
-       AND ($8::text IS NULL OR p.kind = $8)
-       AND ($9::text IS NULL OR p.status = $9)
-       AND ${inScopeSql('p.track_m', '$11')}
+    `${patrolSelect} ${patrolWhere}
      ORDER BY p.started_at DESC, p.id DESC
-     LIMIT $10`,
-    [
-      ...(filter.bbox ?? [null, null, null, null]),
-      filter.from ?? null,
-      filter.to ?? null,
-      filter.chief ?? null,
-      filter.kind ?? null,
-      filter.status ?? null,
-      filter.limit + 1,
-      filter.viewer ?? null,
-    ],
+     LIMIT $11`,
+    [...patrolParams(filter), filter.limit + 1],
   )
   return {
     type: 'FeatureCollection',
@@ -155,6 +139,46 @@ export async function listPatrols(db: Queryable, filter: PatrolFilter): Promise<
     limit: filter.limit,
   }
 }
+
+/**
+ * Every patrol matching the filter (no limit), newest first by id, read a page at a time (keyset
+ * on id) so that an export streams instead of sitting in memory.
+ */
+export async function* eachPatrol(db: Queryable, filter: Omit<PatrolFilter, 'limit'>, pageSize = 200) {
+  let before: number | null = null
+  for (;;) {
+    const rows: PatrolRow[] = await db.query<PatrolRow>(
+      `${patrolSelect} ${patrolWhere}
+         AND ($11::int IS NULL OR p.id < $11)
+       ORDER BY p.id DESC
+       LIMIT $12`,
+      [...patrolParams(filter), before, pageSize],
+    )
+    for (const row of rows) yield toFeature(row)
+    if (rows.length < pageSize) return
+    before = rows[rows.length - 1]?.id ?? null
+  }
+}
+
+// The filter of listPatrols and eachPatrol: $1..$10 from patrolParams.
+const patrolWhere = `
+  WHERE ($1::float8 IS NULL OR p.track && ST_MakeEnvelope($1, $2, $3, $4, 4326))
+    AND ($5::timestamptz IS NULL OR p.ended_at >= $5)
+    AND ($6::timestamptz IS NULL OR p.started_at <= $6)
+    AND ($7::text IS NULL OR p.chief_id = $7)
+    AND ($8::text IS NULL OR p.kind = $8)
+    AND ($9::text IS NULL OR p.status = $9)
+    AND ${inScopeSql('p.track_m', '$10')}`
+
+const patrolParams = (filter: Omit<PatrolFilter, 'limit'>) => [
+  ...(filter.bbox ?? [null, null, null, null]),
+  filter.from ?? null,
+  filter.to ?? null,
+  filter.chief ?? null,
+  filter.kind ?? null,
+  filter.status ?? null,
+  filter.viewer ?? null,
+]
 
 /** The chief a patrol belongs to, and the chief's station; a 422 when there is no such chief. */
 async function chiefOf(tx: Queryable, chiefId: string): Promise<{ id: string; station_id: string | null }> {
