@@ -3,14 +3,8 @@
 //   npm run bench                      embedded PGlite, kept in $TMPDIR/shanshui-bench
 //   DATABASE_URL=… npm run bench       PostgreSQL (the database should be empty or hold the bench world)
 import os from 'node:os'
-import path from 'node:path'
-import { buildApp } from '../server/app.ts'
-import { loadConfig } from '../server/config.ts'
-import { migrate } from '../server/db/migrate.ts'
-import { openDb } from '../server/db/open.ts'
-import { prepareWorld } from '../server/demo/prepare.ts'
+import { openBenchWorld, world } from './world.ts'
 
-const world = { seed: 20201201, end: new Date('2026-11-01T00:00:00Z'), password: 'shanshui-demo' }
 const day = 86_400_000
 const iso = (t: number) => new Date(t).toISOString()
 const from30 = iso(world.end.getTime() - 30 * day)
@@ -77,16 +71,7 @@ const scenarios: Scenario[] = [
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
 
 async function main() {
-  const config = loadConfig()
-  const dataDir = process.env.SHANSHUI_BENCH_DIR ?? path.join(os.tmpdir(), 'shanshui-bench')
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir })
-  await migrate(db)
-  const [{ n }] = await db.query<{ n: number }>("SELECT count(*) AS n FROM dataset_info WHERE key = 'demo'")
-  if (n === 0) {
-    console.log('loading the bench world (once)…')
-    await prepareWorld(db, world)
-  }
-  const app = await buildApp({ db, config: { ...config, logLevel: 'silent' }, logger: false })
+  const { db, app, cookie } = await openBenchWorld({ writesPerMinute: 1_000_000 })
   const [counts] = await db.query<{ incidents: number; patrols: number; places: number }>(
     `SELECT (SELECT count(*) FROM incidents) AS incidents, (SELECT count(*) FROM patrols) AS patrols,
             (SELECT count(*) FROM places WHERE patrol_every_days IS NOT NULL) AS places`,
@@ -103,7 +88,7 @@ async function main() {
     let bytes = 0
     for (let i = 0; i <= s.runs; i++) {
       const started = performance.now()
-      const res = await app.inject(s.request())
+      const res = await app.inject({ ...s.request(), headers: { cookie } })
       const elapsed = performance.now() - started
       if (res.statusCode >= 400) throw new Error(`${s.name}: ${res.statusCode} ${res.body.slice(0, 200)}`)
       bytes = res.rawPayload.length

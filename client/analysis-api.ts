@@ -359,8 +359,8 @@ export const analysisApi = {
     ),
 
   /** The URL of an export of what the window and filters select, names in `lang`. */
-  exportUrl: (file: string, from: number, to: number, lang: string) =>
-    `/api/export/${file}?${query({ from: iso(from), to: iso(to), lang })}`,
+  exportUrl: (file: string, from: number, to: number, lang: string, filters: Record<string, string> = {}) =>
+    `/api/export/${file}?${query({ from: iso(from), to: iso(to), lang, ...filters })}`,
 
   stations: (signal?: AbortSignal) => request<Station[]>('GET', '/api/stations', undefined, signal),
 

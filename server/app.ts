@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import access from './auth/access.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/db.ts'
-import { HttpError } from './errors.ts'
+import { HttpError, isDatabaseUnavailable } from './errors.ts'
 import eventBus from './events/event-bus.ts'
 import boundaryRoutes from './routes/boundary.ts'
 import coverageRoutes from './routes/coverage.ts'
@@ -29,7 +29,8 @@ declare module 'fastify' {
 
 export interface AppOptions {
   db: Db
-  config: Pick<Config, 'bodyLimit' | 'logLevel'>
+  config: Pick<Config, 'bodyLimit' | 'logLevel'> &
+    Partial<Pick<Config, 'writesPerMinute' | 'requestTimeoutS'>>
   /** Also serve the built client from this folder. */
   clientDir?: string
   logger?: boolean
@@ -43,6 +44,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : { level: options.config.logLevel },
     bodyLimit: options.config.bodyLimit,
+    requestTimeout: (options.config.requestTimeoutS ?? 60) * 1000,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -65,7 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(compress, { threshold: 2048 })
   await app.register(eventBus)
-  await app.register(access)
+  await app.register(access, { writesPerMinute: options.config.writesPerMinute ?? 120 })
   await app.register(healthRoutes, { prefix: '/api' })
   await app.register(sessionRoutes, { prefix: '/api' })
   await app.register(layerRoutes, { prefix: '/api' })
@@ -109,6 +111,14 @@ function errorHandler(
   }
   if (error.validation) {
     return reply.code(400).send({ error: 'Bad Request', message: error.message, details: error.validation })
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable')
+    return reply.code(503).header('retry-after', '5').send({
+      error: 'Service Unavailable',
+      message: 'the database is unavailable or the query took too long; retry in a few seconds',
+      details: [],
+    })
   }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) {

@@ -20,6 +20,10 @@ export interface Config {
   /** Password of the demo world's accounts (supervisor, coordinator, station-fushi, …). */
   demoPassword: string
   logLevel: string
+  /** Writes (POST, PATCH, DELETE) a user may send per minute, as a burst and then evenly. */
+  writesPerMinute: number
+  /** Time a client has to send a whole request, in seconds (slow clients are cut off). */
+  requestTimeoutS: number
   /** Build the client on start when stale (off under `npm run dev`, where Vite serves it). */
   buildClient: boolean
 }
@@ -44,6 +48,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.SHANSHUI_DEMO ? env.SHANSHUI_DEMO !== '0' : databaseUrl === undefined,
     demoPassword: env.SHANSHUI_DEMO_PASSWORD || 'shanshui-demo',
     logLevel: env.LOG_LEVEL || 'warn',
+    writesPerMinute: integer('SHANSHUI_WRITES_PER_MINUTE', env.SHANSHUI_WRITES_PER_MINUTE, 120),
+    requestTimeoutS: integer('SHANSHUI_REQUEST_TIMEOUT_S', env.SHANSHUI_REQUEST_TIMEOUT_S, 60),
     buildClient: env.SHANSHUI_SKIP_CLIENT_BUILD !== '1',
   }
 }

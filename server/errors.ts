@@ -21,3 +21,13 @@ export const unauthorized = (message: string) => new HttpError(401, 'Unauthorize
 export const forbidden = (message: string) => new HttpError(403, 'Forbidden', message)
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new HttpError(429, 'Too Many Requests', message, [{ retry_after_s: retryAfterSeconds }])
+
+/**
+ * The database is down, restarting or refused the work (PostgreSQL SQLSTATE classes 08 connection
+ * exception and 57 operator intervention, which includes statement_timeout; or no connection at all):
+ * a state to wait out, answered 503, not a fault of the request.
+ */
+export function isDatabaseUnavailable(error: { code?: unknown }): boolean {
+  const code = typeof error.code === 'string' ? error.code : ''
+  return /^(08|57)[0-9A-Z]{3}$/.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET'
+}

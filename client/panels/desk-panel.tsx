@@ -22,6 +22,17 @@ const minutes = (value: number | null | undefined) =>
 const pair = (d: Duration | undefined) => (d ? `${minutes(d.median)} / ${minutes(d.p90)}` : '—')
 const share = (value: number | null | undefined) => (value == null ? '—' : formatPercent(value))
 
+/** The incident filters of the map mode (their URL keys), for the incidents export. */
+function incidentFilters(): Record<string, string> {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''))
+  const filters: Record<string, string> = {}
+  const category = params.get('inc-category')
+  const status = params.get('inc-status')
+  if (category) filters.category = category
+  if (status) filters.status = status
+  return filters
+}
+
 const exportFiles: { dataset: 'incidents' | 'patrols' | 'gaps' | 'coverage'; formats: string[] }[] = [
   { dataset: 'incidents', formats: ['csv', 'geojson'] },
   { dataset: 'patrols', formats: ['csv', 'geojson', 'gpx'] },
@@ -253,6 +264,7 @@ export const DeskPanel: Component<{ analysis: Analysis }> = (props) => {
                               Date.parse(s().from),
                               Date.parse(s().to),
                               locale(),
+                              file.dataset === 'incidents' ? incidentFilters() : {},
                             )}
                             download=""
                           >

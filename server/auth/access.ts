@@ -1,9 +1,10 @@
 import cookie from '@fastify/cookie'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { User } from '../domain/users.ts'
-import { forbidden, unauthorized } from '../errors.ts'
+import { forbidden, tooManyRequests, unauthorized } from '../errors.ts'
 import { isPublic, refusal } from './policy.ts'
 import { SESSION_COOKIE, userOfSession } from './sessions.ts'
+import { WriteRate } from './write-rate.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,14 +20,15 @@ export function userOf(request: FastifyRequest): User {
 }
 
 /**
- * Every /api route but health and the session ones needs a session cookie (401 without), and the
- * role must allow the method (403, policy.ts). Runs before validation, so an anonymous caller learns
- * nothing about the parameters either.
+ * Every /api route but health and the session ones needs a session cookie (401 without), the role
+ * must allow the method (403, policy.ts), and a user's writes are limited per minute (429 with
+ * Retry-After). Runs before validation, so an anonymous caller learns nothing about the parameters.
  */
-async function accessPlugin(app: FastifyInstance) {
+async function accessPlugin(app: FastifyInstance, options: { writesPerMinute: number }) {
+  const writes = new WriteRate(options.writesPerMinute)
   await app.register(cookie)
   app.decorateRequest('user', null)
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url ?? request.url.split('?')[0] ?? ''
     const token = request.cookies[SESSION_COOKIE]
     request.user = token ? await userOfSession(app.db, token) : null
@@ -34,6 +36,13 @@ async function accessPlugin(app: FastifyInstance) {
     if (!request.user) throw unauthorized('sign in first: POST /api/session with username and password')
     const reason = refusal(request.user.role, request.method, route)
     if (reason) throw forbidden(reason)
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const wait = writes.take(request.user.id)
+      if (wait > 0) {
+        reply.header('retry-after', String(wait))
+        throw tooManyRequests(`more than ${writes.perMinute} writes a minute; retry in ${wait} s`, wait)
+      }
+    }
   })
 }
 

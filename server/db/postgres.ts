@@ -14,8 +14,14 @@ const types = {
 /** The server backend: PostgreSQL with PostGIS, through a pool. */
 export async function openPostgresDb(connectionString: string): Promise<Db> {
   // JIT off: PostGIS functions declare high costs, so spatial plans pass jit_above_cost and
-  // PostgreSQL 15 spends ~0.9 s compiling queries that then run in milliseconds.
-  const pool = new pg.Pool({ connectionString, types, max: 8, options: '-c jit=off' })
+  // PostgreSQL 15 spends ~0.9 s compiling queries that then run in milliseconds. A statement
+  // running past two minutes is cancelled (the API answers 503): no request holds a connection forever.
+  const pool = new pg.Pool({
+    connectionString,
+    types,
+    max: 8,
+    options: '-c jit=off -c statement_timeout=120s',
+  })
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on the next query.
   })

@@ -2,6 +2,7 @@ import { inScopeSql, type Viewer } from '../auth/scope.ts'
 import type { Db, Queryable } from '../db/db.ts'
 import { badRequest, conflict, forbidden, unprocessable } from '../errors.ts'
 import type { BBox } from './bbox.ts'
+import { claimKey, type IdempotencyKey, storeKey } from './idempotency.ts'
 import {
   assertTransition,
   type IncidentStatus,
@@ -416,18 +417,20 @@ export interface NewIncident {
 
 /**
  * Records a report: checks the point and time, finds its district and nearest place, then writes the
- * incident and its first event ('reported', by `actor`) in one transaction.
+ * incident and its first event ('reported', by `actor`) in one transaction — with the idempotency
+ * key, if any (throws AlreadyCreated when the key was used: idempotency.ts).
  */
 export async function createIncident(
   db: Db,
   input: NewIncident,
   actor: string,
-  now: Date = new Date(),
+  options: { now?: Date; idempotency?: IdempotencyKey } = {},
 ): Promise<{ incident: IncidentDetail; event: IncidentEvent }> {
   const point = pointOf(input.location)
-  const occurredAt = checkOccurredAt(input.occurred_at, now)
+  const occurredAt = checkOccurredAt(input.occurred_at, options.now ?? new Date())
   const located = await locatePoint(db, point)
   return db.transaction(async (tx) => {
+    if (options.idempotency) await claimKey(tx, options.idempotency)
     const [{ id }] = (await tx.query<{ id: number }>(
       `INSERT INTO incidents (category, severity, source, description, occurred_at, district_code, place_id, geom)
        VALUES ($1, $2, $3, $4, $5, $6, $7, ST_SetSRID(ST_MakePoint($8, $9), 4326))
@@ -450,6 +453,7 @@ export async function createIncident(
        SELECT id, reported_at, $2, NULL, 'reported' FROM incidents WHERE id = $1`,
       [id, actor],
     )
+    if (options.idempotency) await storeKey(tx, options.idempotency, id)
     const incident = (await getIncident(tx, id)) as IncidentDetail
     return { incident, event: incident.events[0] as IncidentEvent }
   })

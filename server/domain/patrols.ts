@@ -2,6 +2,7 @@ import { inScopeSql, type Viewer } from '../auth/scope.ts'
 import type { Db, Queryable } from '../db/db.ts'
 import { conflict, notFound, unprocessable } from '../errors.ts'
 import type { BBox } from './bbox.ts'
+import { claimKey, type IdempotencyKey, storeKey } from './idempotency.ts'
 import {
   checkFixes,
   dropRepeatedFixes,
@@ -249,6 +250,8 @@ export interface NewPatrol {
   kind: PatrolKind
   status: PatrolStatus
   properties: Record<string, unknown>
+  /** Stored with the patrol; a key used before throws AlreadyCreated (idempotency.ts). */
+  idempotency?: IdempotencyKey
 }
 
 /**
@@ -258,6 +261,7 @@ export interface NewPatrol {
  */
 export async function createPatrol(db: Db, patrol: NewPatrol): Promise<PatrolFeature> {
   const id = await db.transaction(async (tx) => {
+    if (patrol.idempotency) await claimKey(tx, patrol.idempotency)
     const chief = patrol.chiefId ? await chiefOf(tx, patrol.chiefId) : undefined
     const stationId = patrol.stationId ?? chief?.station_id ?? null
     if (patrol.stationId) {
@@ -291,13 +295,18 @@ export async function createPatrol(db: Db, patrol: NewPatrol): Promise<PatrolFea
     const patrolId = (row as { id: number }).id
     await assignDistrict(tx, patrolId)
     if (patrol.status === 'open') await insertPositions(tx, patrolId, patrol.fixes)
+    if (patrol.idempotency) await storeKey(tx, patrol.idempotency, patrolId)
     return patrolId
   })
   return (await getPatrol(db, id)) as PatrolFeature
 }
 
 /** Stores an uploaded track (GeoJSON or GPX, already parsed): the chief is required. */
-export async function uploadTrack(db: Db, parsed: ParsedTrack): Promise<PatrolFeature> {
+export async function uploadTrack(
+  db: Db,
+  parsed: ParsedTrack,
+  idempotency?: IdempotencyKey,
+): Promise<PatrolFeature> {
   if (!parsed.chiefId) {
     throw unprocessable(
       'a patrol needs its chief: give properties.chief_id (for GPX, the query ?chief_id=)',
@@ -312,6 +321,7 @@ export async function uploadTrack(db: Db, parsed: ParsedTrack): Promise<PatrolFe
     kind: 'actual',
     status: 'closed',
     properties: track.properties,
+    idempotency,
   })
 }
 
@@ -319,6 +329,7 @@ export async function uploadTrack(db: Db, parsed: ParsedTrack): Promise<PatrolFe
 export async function startPatrol(
   db: Db,
   start: { chiefId: string; position: Fix; properties?: Record<string, unknown> },
+  idempotency?: IdempotencyKey,
 ): Promise<PatrolFeature> {
   const problems = checkFixes([start.position], { minFixes: 1 })
   if (problems.length) throw trackError(problems)
@@ -328,6 +339,7 @@ export async function startPatrol(
     kind: 'actual',
     status: 'open',
     properties: start.properties ?? {},
+    idempotency,
   })
 }
 

@@ -23,7 +23,8 @@ import {
 } from '../domain/incidents.ts'
 import { defaultNearestChiefs, findResponsibleUnits, reasonCodes } from '../domain/responsibility.ts'
 import { parseInstant } from '../domain/time.ts'
-import { badRequest, notFound } from '../errors.ts'
+import { badRequest, conflict, notFound } from '../errors.ts'
+import { createOnce, IdempotencyHeaders, idempotencyKeyOf } from './idempotent.ts'
 import { errorReplies, Nullable } from './schemas.ts'
 
 // --- who is acting -------------------------------------------------------------------------------
@@ -206,9 +207,25 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/incidents',
-    { schema: { body: NewIncidentBody, response: { 201: IncidentDetailSchema, ...errorReplies(400, 422) } } },
+    {
+      schema: {
+        headers: IdempotencyHeaders,
+        body: NewIncidentBody,
+        response: { 201: IncidentDetailSchema, ...errorReplies(400, 409, 422) },
+      },
+    },
     async (request, reply) => {
-      const { incident, event } = await createIncident(app.db, request.body, requestActor(request))
+      const key = idempotencyKeyOf(request, 'incident')
+      const outcome = await createOnce(app.db, key, () =>
+        createIncident(app.db, request.body, requestActor(request), { idempotency: key }),
+      )
+      if ('replayOf' in outcome) {
+        // A retry: the first attempt's incident, told to no one again.
+        const incident = await getIncident(app.db, outcome.replayOf)
+        if (!incident) throw conflict(`the incident this Idempotency-Key created is gone; send a new key`)
+        return reply.code(201).header('idempotent-replayed', 'true').send(incident)
+      }
+      const { incident, event } = outcome.created
       await publish(true, incident, event)
       return reply.code(201).send(incident)
     },

@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { userOf } from '../auth/access.ts'
 import { audiencesAt } from '../auth/audience.ts'
 import { parseBBox } from '../domain/bbox.ts'
+import type { IdempotencyKey } from '../domain/idempotency.ts'
 import {
   type Fix,
   parseTime,
@@ -22,7 +23,8 @@ import {
   uploadTrack,
 } from '../domain/patrols.ts'
 import { parseInstant } from '../domain/time.ts'
-import { badRequest, notFound } from '../errors.ts'
+import { badRequest, conflict, notFound } from '../errors.ts'
+import { createOnce, IdempotencyHeaders, idempotencyKeyOf } from './idempotent.ts'
 import { errorReplies, Nullable } from './schemas.ts'
 
 // --- schemas -------------------------------------------------------------------------------------
@@ -194,6 +196,7 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         description:
           'Upload a track (GeoJSON LineString Feature with times, or GPX with ?chief_id=), or open a live patrol ({chief_id, open: true, position}).',
+        headers: IdempotencyHeaders,
         querystring: Type.Object({
           chief_id: Type.Optional(Type.String({ description: 'GPX uploads: the chief who walked it' })),
           station_id: Type.Optional(Type.String()),
@@ -212,33 +215,44 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const body = request.body as unknown
-      let patrol: PatrolFeature
-      if (typeof body === 'string') {
-        const parsed = trackFromGpx(body)
-        patrol = await uploadTrack(app.db, {
-          ...parsed,
-          chiefId: request.query.chief_id,
-          stationId: request.query.station_id,
-        })
-      } else if ((body as { open?: boolean }).open === true) {
-        const open = body as {
-          chief_id: string
-          position: { lon: number; lat: number; at: string | number }
-          properties?: Record<string, unknown>
-        }
-        const [position] = fixesOf([open.position])
-        patrol = await startPatrol(app.db, {
-          chiefId: open.chief_id,
-          position: position as Fix,
-          properties: open.properties,
-        })
-        await publishPatrolPositions(app, patrol, [position as Fix])
-      } else {
-        patrol = await uploadTrack(app.db, trackFromFeature(body as TrackFeature))
+      const key = idempotencyKeyOf(request, 'patrol')
+      const outcome = await createOnce(app.db, key, () => createFromBody(body, request.query, key))
+      if ('replayOf' in outcome) {
+        const patrol = await getPatrol(app.db, outcome.replayOf)
+        if (!patrol) throw conflict(`the patrol this Idempotency-Key created is gone; send a new key`)
+        return reply.code(201).header('idempotent-replayed', 'true').send(patrol)
       }
-      return reply.code(201).send(patrol)
+      return reply.code(201).send(outcome.created)
     },
   )
+
+  /** A track upload (GPX text or GeoJSON) or an open live patrol, from the body of POST /patrols. */
+  async function createFromBody(
+    body: unknown,
+    query: { chief_id?: string; station_id?: string },
+    key: IdempotencyKey | undefined,
+  ): Promise<PatrolFeature> {
+    if (typeof body === 'string') {
+      const parsed = trackFromGpx(body)
+      return uploadTrack(app.db, { ...parsed, chiefId: query.chief_id, stationId: query.station_id }, key)
+    }
+    if ((body as { open?: boolean }).open === true) {
+      const open = body as {
+        chief_id: string
+        position: { lon: number; lat: number; at: string | number }
+        properties?: Record<string, unknown>
+      }
+      const [position] = fixesOf([open.position])
+      const patrol = await startPatrol(
+        app.db,
+        { chiefId: open.chief_id, position: position as Fix, properties: open.properties },
+        key,
+      )
+      await publishPatrolPositions(app, patrol, [position as Fix])
+      return patrol
+    }
+    return uploadTrack(app.db, trackFromFeature(body as TrackFeature), key)
+  }
 
   app.get(
     '/patrols',

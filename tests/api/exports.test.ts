@@ -109,26 +109,40 @@ describe(`exports (${backend})`, () => {
     expect(record?.[columns.indexOf('description')]).toBe(description)
   })
 
+  it('writes names with commas and quotes so that they read back whole', async () => {
+    const query = 'from=2026-10-25T00:00:00Z&to=2026-11-01T00:00:00Z&lang=en'
+    const before = readCsv((await t.inject({ url: `/api/export/patrols.csv?${query}` })).body)
+    const chief = before.columns.indexOf('chief')
+    const named = before.records.find((r) => (r[chief] ?? '') !== '')
+    if (!named) throw new Error('no patrol with a chief in the window')
+    const odd = 'Li, "Little" Bin'
+    await t.db.query(`UPDATE chiefs SET name_en = $1 WHERE name_en = $2`, [odd, named[chief]])
+    const after = readCsv((await t.inject({ url: `/api/export/patrols.csv?${query}` })).body)
+    expect(after.columns).toEqual(before.columns)
+    expect(after.records.find((r) => r[0] === named[0])?.[chief]).toBe(odd)
+    expect(after.records.every((r) => r.length === after.columns.length)).toBe(true)
+  })
+
   it('exports incidents as GeoJSON that PostGIS reads back to the same points', async () => {
     const response = await t.inject({ url: `/api/export/incidents.geojson?${window}&category=dumping` })
     expect(response.statusCode).toBe(200)
     const collection = response.json()
     expect(collection.shanshui.filter).toMatchObject({ category: 'dumping' })
     expect(collection.features.length).toBeGreaterThan(0)
-    // Into a scratch layer, then compared with the stored incidents.
-    await t.db.query('CREATE TABLE scratch_export AS SELECT * FROM incidents WHERE false')
+    // Into a scratch layer (PostGIS reads the file), then compared with the stored incidents.
+    await t.db.query(
+      `CREATE TABLE scratch_export AS
+       SELECT (feature ->> 'id')::int AS id, feature -> 'properties' ->> 'category' AS category,
+              ST_SetSRID(ST_GeomFromGeoJSON(feature ->> 'geometry'), 4326) AS geom
+         FROM json_array_elements($1::json -> 'features') AS feature`,
+      [response.body],
+    )
     const [check] = await t.db.query<{ n: number; matched: number; far: number }>(
-      `WITH f AS (SELECT json_array_elements($1::json -> 'features') AS feature),
-            scratch AS (SELECT (feature ->> 'id')::int AS id,
-                               ST_SetSRID(ST_GeomFromGeoJSON(feature ->> 'geometry'), 4326) AS geom,
-                               feature -> 'properties' ->> 'category' AS category
-                          FROM f)
-       SELECT count(*)::int AS n,
+      `SELECT count(*)::int AS n,
               count(i.id)::int AS matched,
               count(*) FILTER (WHERE ST_Distance(s.geom::geography, i.geom::geography) > 0.5
                                   OR s.category <> i.category)::int AS far
-         FROM scratch s LEFT JOIN incidents i ON i.id = s.id`,
-      [response.body],
+         FROM scratch_export s LEFT JOIN incidents i ON i.id = s.id`,
     )
     await t.db.query('DROP TABLE scratch_export')
     expect(check).toEqual({ n: collection.features.length, matched: collection.features.length, far: 0 })

@@ -26,12 +26,17 @@ export async function signIn(app: FastifyInstance, username: string, password = 
 
 /** The app over a fresh copy of the test world, for app.inject, signed in as `as` (default coordinator). */
 export async function buildTestApp(
-  options: { bodyLimit?: number; clientDir?: string; as?: string } = {},
+  options: { bodyLimit?: number; clientDir?: string; as?: string; writesPerMinute?: number } = {},
 ): Promise<TestApp> {
   const db = await openTestDb()
   const app = await buildApp({
     db,
-    config: { bodyLimit: options.bodyLimit ?? 20 * 1024 * 1024, logLevel: 'silent' },
+    // Tests write fast: a generous limit unless one is asked for.
+    config: {
+      bodyLimit: options.bodyLimit ?? 20 * 1024 * 1024,
+      logLevel: 'silent',
+      writesPerMinute: options.writesPerMinute ?? 100_000,
+    },
     clientDir: options.clientDir,
     logger: false,
   })
