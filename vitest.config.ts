@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config'
 
-// Three projects: plain unit tests, API tests through app.inject (on the backend DATABASE_URL
-// chooses), and browser tests in Debian's Chromium. `npm test` runs them all: unit and API tests
-// together, then the browser tests alone (software WebGL needs the machine's cores to itself).
+// Four projects: plain unit tests, API tests through app.inject (on the backend DATABASE_URL
+// chooses), browser tests in Debian's Chromium, and fault tests (a scratch PostgreSQL cluster
+// stopped under writes). `npm test` runs them all: unit and API tests together, then the browser
+// tests alone (software WebGL needs the machine's cores to itself), then the fault tests.
 export default defineConfig({
   test: {
     projects: [
@@ -25,6 +26,15 @@ export default defineConfig({
           hookTimeout: 240_000,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

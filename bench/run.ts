@@ -2,6 +2,7 @@
 // after a warm-up and its median and slowest time are printed. Figures, not tests: nothing here fails.
 //   npm run bench                      embedded PGlite, kept in $TMPDIR/shanshui-bench
 //   DATABASE_URL=… npm run bench       PostgreSQL (the database should be empty or hold the bench world)
+//   npm run bench -- hotspots          only the scenarios whose name holds the word
 import os from 'node:os'
 import { openBenchWorld, world } from './world.ts'
 
@@ -83,7 +84,9 @@ async function main() {
   console.log(
     `${'scenario'.padEnd(40)} ${'median ms'.padStart(10)} ${'max ms'.padStart(10)} ${'kB'.padStart(8)}`,
   )
-  for (const s of scenarios) {
+  // `npm run bench -- hotspot` runs only the scenarios whose name holds the word.
+  const only = process.argv[2]
+  for (const s of scenarios.filter((scenario) => !only || scenario.name.includes(only))) {
     const times: number[] = []
     let bytes = 0
     for (let i = 0; i <= s.runs; i++) {

@@ -27,7 +27,9 @@ export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
  * exception and 57 operator intervention, which includes statement_timeout; or no connection at all):
  * a state to wait out, answered 503, not a fault of the request.
  */
-export function isDatabaseUnavailable(error: { code?: unknown }): boolean {
+export function isDatabaseUnavailable(error: { code?: unknown; message?: unknown }): boolean {
   const code = typeof error.code === 'string' ? error.code : ''
-  return /^(08|57)[0-9A-Z]{3}$/.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET'
+  // node-postgres gives a connection lost mid-query no code, only this message.
+  const lost = typeof error.message === 'string' && error.message.startsWith('Connection terminated')
+  return /^(08|57)[0-9A-Z]{3}$/.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET' || lost
 }

@@ -1,3 +1,5 @@
+import type { User } from '../domain/users.ts'
+
 /**
  * Jurisdiction scope in SQL: what a user sees. `users.scope` says which: everything ('all'), a
  * district ('district'), or a station's jurisdiction together with the band along the province line
@@ -7,6 +9,9 @@
 
 /** The id of the user a query is for; null for the server's own queries (no scope). */
 export type Viewer = number | null
+
+/** The viewer of a user's queries: null (no condition at all) for a user who sees everything. */
+export const viewerOf = (user: Pick<User, 'id' | 'scope'>): Viewer => (user.scope === 'all' ? null : user.id)
 
 /** How far a station's view reaches past its jurisdiction along the province line, metres. */
 export const STATION_BAND_M = 5000

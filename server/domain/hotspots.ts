@@ -188,8 +188,57 @@ export interface CellCount extends Hex {
   count: number
 }
 
-/** Incidents of the filter per hexagon. */
+/** The cell size whose incident counts are kept per UTC day (migrations/004_incident_cell_days.sql). */
+export const DAILY_CELL = 500
+const DAY_MS = 86_400_000
+
+/**
+ * Incidents of the filter per hexagon. For the 500 m grid and a user who sees everything, the
+ * whole UTC days of the window are summed from incident_cell_days and only the hours at its two
+ * ends are counted from the incidents; anything else scans the incidents (scanIncidentCounts).
+ * With a bbox the daily part returns every cell: cells whose centre lies outside are dropped by
+ * buildStudyArea, and those inside are complete either way.
+ */
 export async function incidentCountsByCell(db: Queryable, filter: HotspotFilter): Promise<CellCount[]> {
+  const firstDay = new Date(Math.ceil(filter.from.getTime() / DAY_MS) * DAY_MS)
+  const endDay = new Date(Math.floor(filter.to.getTime() / DAY_MS) * DAY_MS)
+  if (filter.cell !== DAILY_CELL || filter.viewer != null || firstDay >= endDay) {
+    return scanIncidentCounts(db, filter)
+  }
+  const parts = [dailyIncidentCounts(db, firstDay, endDay, filter.categories)]
+  if (filter.from < firstDay) parts.push(scanIncidentCounts(db, { ...filter, to: firstDay }))
+  if (endDay < filter.to) parts.push(scanIncidentCounts(db, { ...filter, from: endDay }))
+  const sums = new Map<string, CellCount>()
+  for (const part of await Promise.all(parts)) {
+    for (const c of part) {
+      const key = `${c.q},${c.r}`
+      const sum = sums.get(key)
+      if (sum) sum.count += c.count
+      else sums.set(key, { ...c })
+    }
+  }
+  return [...sums.values()]
+}
+
+/** Sums of incident_cell_days over the UTC days [first, end). */
+function dailyIncidentCounts(
+  db: Queryable,
+  first: Date,
+  end: Date,
+  categories: IncidentCategory[] | undefined,
+): Promise<CellCount[]> {
+  return db.query<CellCount>(
+    `SELECT q, r, sum(n)::integer AS count
+       FROM incident_cell_days
+      WHERE day >= $1::date AND day < $2::date AND ($3::text[] IS NULL OR category = ANY ($3::text[]))
+      GROUP BY q, r
+     HAVING sum(n) > 0`,
+    [first.toISOString().slice(0, 10), end.toISOString().slice(0, 10), categories ?? null],
+  )
+}
+
+/** Incidents of the filter per hexagon, binned from the incidents themselves. */
+export async function scanIncidentCounts(db: Queryable, filter: HotspotFilter): Promise<CellCount[]> {
   const params = new Params()
   const size = params.add(filter.cell)
   const where = incidentConditions(params, {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { userOf } from '../auth/access.ts'
-import type { Viewer } from '../auth/scope.ts'
+import { type Viewer, viewerOf } from '../auth/scope.ts'
 import type { Db } from '../db/db.ts'
 import { type BBox, parseBBox } from '../domain/bbox.ts'
 import {
@@ -270,7 +270,7 @@ const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const filter = await hotspotFilter(app.db, request.query, userOf(request).id)
+      const filter = await hotspotFilter(app.db, request.query, viewerOf(userOf(request)))
       return reply.type(geoJson).send(await findHotspots(app.db, filter))
     },
   )
@@ -287,7 +287,7 @@ const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const step: TrendStep = request.query.step ?? 'month'
       const filter = {
-        ...(await hotspotFilter(app.db, request.query, userOf(request).id, defaultTrendFrom(step))),
+        ...(await hotspotFilter(app.db, request.query, viewerOf(userOf(request)), defaultTrendFrom(step))),
         step,
       }
       return reply.type(geoJson).send(await findHotspotTrends(app.db, filter))
@@ -307,7 +307,7 @@ const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const eps = request.query.eps ?? epsDefault
       const min = request.query.min ?? minDefault
       checkDbscan(eps, min)
-      const filter = { ...commonFilter(request.query, userOf(request).id), eps, min }
+      const filter = { ...commonFilter(request.query, viewerOf(userOf(request))), eps, min }
       return reply.type(geoJson).send(await findIncidentClusters(app.db, filter))
     },
   )

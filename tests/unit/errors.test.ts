@@ -7,5 +7,7 @@ describe('isDatabaseUnavailable', () => {
       expect(isDatabaseUnavailable({ code }), code).toBe(true)
     for (const code of ['23505', '22P02', 'XX000', undefined, 42, 'FST_ERR_VALIDATION'])
       expect(isDatabaseUnavailable({ code }), String(code)).toBe(false)
+    expect(isDatabaseUnavailable({ message: 'Connection terminated unexpectedly' })).toBe(true)
+    expect(isDatabaseUnavailable({ message: 'duplicate key value' })).toBe(false)
   })
 })
