@@ -139,7 +139,7 @@ const StationFigures: Component<{ view: StationView }> = (props) => {
         </table>
       </Show>
       <Show when={props.view.truncated}>
-        <p class="muted small">{t('station.truncated', { n: formatNumber(5000) })}</p>
+        <p class="muted small">{t('station.truncated', { n: formatNumber(props.view.limit) })}</p>
       </Show>
 
       <h3>{t('station.handling')}</h3>

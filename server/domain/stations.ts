@@ -171,7 +171,9 @@ export interface StationView {
   patrols: SidePatrol[]
   handling: HandlingTimes
   places: PlaceCoverageOut[]
+  /** More incidents or patrols than `limit` matched: the newest `limit` of each are listed. */
   truncated: boolean
+  limit: number
 }
 
 // The province an EPSG:4549 geometry lies in (the lowest adcode where outlines overlap).
@@ -218,9 +220,7 @@ export async function stationView(
             ST_AsGeoJSON(ST_Transform(ST_Simplify(ST_Force2D(p.track_m), 10), 4326), 5)::json -> 'coordinates' AS path
        FROM patrols p JOIN stations s ON s.id = $1
       WHERE p.kind = 'actual' AND p.started_at < $3 AND p.ended_at >= $2
-        AND ST_DWithin(p.track_m, s.jurisdiction_m, ${STATION_BAND_M})
-        AND (ST_Intersects(p.track_m, s.jurisdiction_m) OR EXISTS (
-             SELECT 1 FROM province_lines l WHERE ST_DWithin(l.line_m, p.track_m, ${STATION_BAND_M})))
+        AND ${inStationAreaSql('s', 'p.track_m')}
         AND ${inScopeSql('p.track_m', '$4')}
       ORDER BY p.started_at DESC
       LIMIT $5`,
@@ -276,5 +276,6 @@ export async function stationView(
     handling: handling.total,
     places: places.map((p) => placeOut(p, DEFAULT_RADIUS_M)).sort((a, b) => a.coverage - b.coverage),
     truncated: incidents.length > MAX_VIEW_ROWS || patrols.length > MAX_VIEW_ROWS,
+    limit: MAX_VIEW_ROWS,
   }
 }
