@@ -34,6 +34,8 @@ export default defineConfig({
           include: ['tests/faults/**/*.test.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
+          // One at a time: each starts servers and databases of its own.
+          fileParallelism: false,
           sequence: { groupOrder: 2 },
         },
       },

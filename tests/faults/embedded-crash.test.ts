@@ -4,89 +4,32 @@
  * more on their way, the process is killed. Reopened, the folder holds every report that was
  * answered 201 (PGlite flushes each query's writes before answering: relaxedDurability is off).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
+import type { ChildProcess } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { projectRoot } from '../../server/config.ts'
 import type { Db } from '../../server/db/db.ts'
 import { openEmbeddedDb } from '../../server/db/embedded.ts'
-import { migrate } from '../../server/db/migrate.ts'
-import { createUser } from '../../server/domain/users.ts'
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
+import { exited, scratchDataDir, signInScratch, startServerProcess } from '../helpers/server-process.ts'
 
 describe('the embedded database killed under writes', { timeout: 240_000 }, () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'shanshui-crash-'))
+  let dataDir: string
   let server: ChildProcess | undefined
   let base: string
 
   beforeAll(async () => {
-    // The folder: migrated, one district (a square around Wuxing) to locate reports, one user.
-    const setup = await openEmbeddedDb(dataDir)
-    await migrate(setup)
-    await setup.query(
-      `INSERT INTO boundaries (id, level, adcode, name_zh, name_en, geom)
-       VALUES ('district-330502', 'district', 330502, '吴兴区', 'Wuxing',
-               ST_Multi(ST_MakeEnvelope(119.95, 30.75, 120.25, 31.0, 4326)))`,
-    )
-    await createUser(setup, { username: 'crash', password: 'crash-password', role: 'coordinator' })
-    await setup.close()
-
-    const port = await freePort()
-    base = `http://127.0.0.1:${port}`
-    server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: projectRoot,
-      env: {
-        ...process.env,
-        DATABASE_URL: '',
-        SHANSHUI_DATA_DIR: dataDir,
-        SHANSHUI_DEMO: '0',
-        SHANSHUI_SKIP_CLIENT_BUILD: '1',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the server did not start: ${output}`)), 120_000)
-      const read = (chunk: Buffer) => {
-        output += chunk.toString()
-        if (output.includes('Shanshui is running')) {
-          clearTimeout(timer)
-          resolve()
-        }
-      }
-      server?.stdout?.on('data', read)
-      server?.stderr?.on('data', read)
-      server?.once('exit', (code) => reject(new Error(`the server exited (${code}): ${output}`)))
-    })
+    dataDir = await scratchDataDir()
+    const started = await startServerProcess(dataDir)
+    server = started.child
+    base = started.base
   })
 
   afterAll(() => {
     server?.kill('SIGKILL')
-    rmSync(dataDir, { recursive: true, force: true })
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
 
   it('keeps every report answered 201', async () => {
-    const session = await fetch(`${base}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'crash', password: 'crash-password' }),
-    })
-    const cookie = session.headers.get('set-cookie')?.split(';')[0] ?? ''
-    expect(cookie).toMatch(/^shanshui_session=/)
+    const cookie = await signInScratch(base)
     const answered: number[] = []
     const report = async (i: number) => {
       try {
@@ -112,9 +55,7 @@ describe('the embedded database killed under writes', { timeout: 240_000 }, () =
     await new Promise((resolve) => setTimeout(resolve, 150))
     server?.kill('SIGKILL')
     await Promise.all(inFlight)
-    await new Promise<void>((resolve) =>
-      server?.exitCode !== null ? resolve() : server?.once('exit', () => resolve()),
-    )
+    if (server) await exited(server)
     expect(answered.length).toBeGreaterThanOrEqual(15)
 
     let db: Db | undefined
