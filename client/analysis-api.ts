@@ -53,7 +53,8 @@ export interface CoverageReport {
   places: PlaceCoverage[]
   districts: DistrictCoverage[]
   chiefs: ChiefCoverage[]
-  params: { from: string; to: string; radius: number }
+  /** method: from the 250 m cells kept at ingest, or measured exactly (buffers and intersections). */
+  params: { from: string; to: string; radius: number; method: 'cells' | 'exact' }
 }
 
 export type GapReason = 'overdue' | 'low_coverage' | 'both'
@@ -304,6 +305,17 @@ export const analysisApi = {
       undefined,
       signal,
     ),
+
+  /** One place's coverage measured exactly (seconds for a large place; the map's figures come from cells). */
+  exactCoverage: async (placeId: string, from: string, to: string, signal?: AbortSignal) => {
+    const report = await request<CoverageReport>(
+      'GET',
+      `/api/coverage?${query({ place: placeId, from, to, exact: 'true' })}`,
+      undefined,
+      signal,
+    )
+    return report.places[0]
+  },
 
   gaps: (from: number, to: number, limit = 200, signal?: AbortSignal) =>
     request<GapReport>(

@@ -77,6 +77,12 @@ export const analysisEn = {
   'gap.close': 'Close',
   'gap.notGap': 'Not a gap in this window',
   'gap.placeCoverage': 'Coverage in the window: {pct}',
+  'gap.cellsNote': 'Estimated from 250 m cells.',
+  'gap.exact': 'Measure exactly',
+  'gap.exactLoading': 'Measuring exactly…',
+  'gap.exactResult': 'Measured exactly: {pct}',
+  'gap.exactFailed': 'Could not measure exactly: {message}.',
+  'gap.exactNone': 'the place is not patrolled',
   'gap.loadingChiefs': 'loading chiefs…',
 
   'bars.districts': 'Coverage by district',

@@ -73,6 +73,12 @@ export const analysisZhCN: Record<AnalysisMessageKey, string> = {
   'gap.close': '关闭',
   'gap.notGap': '本窗口内不属于巡查空白',
   'gap.placeCoverage': '窗口内覆盖率：{pct}',
+  'gap.cellsNote': '按250米网格估算。',
+  'gap.exact': '精确计算',
+  'gap.exactLoading': '正在精确计算…',
+  'gap.exactResult': '精确值：{pct}',
+  'gap.exactFailed': '精确计算失败：{message}。',
+  'gap.exactNone': '该地点不在巡查范围内',
   'gap.loadingChiefs': '正在加载警长…',
 
   'bars.districts': '各区县覆盖率',

@@ -140,6 +140,7 @@ export const CoveragePanel: Component<{ analysis: Analysis }> = (props) => {
               coverage={s().coverage}
               chiefs={a().selectedChiefs()}
               chiefsLoading={a().chiefs.loading}
+              window={report()?.params}
               onClose={() => a().selectPlace(undefined)}
               onPlanFor={(chief) => a().setPlanChief(chief)}
             />

@@ -1,8 +1,9 @@
-import { type Component, For, Show } from 'solid-js'
+import { type Component, createSignal, For, onCleanup, Show } from 'solid-js'
 import { formatDateTime, formatPercent } from '../analysis/format.ts'
 import type { ChiefFeature } from '../analysis/place-shapes.ts'
-import type { Gap, PlaceCoverage } from '../analysis-api.ts'
+import { analysisApi, type Gap, type PlaceCoverage } from '../analysis-api.ts'
 import { formatNumber, localName, t } from '../i18n/index.ts'
+import { messageOf } from '../map/layer-data.ts'
 import { CoverageBar } from './coverage-bars.tsx'
 import { formatDays, kindName } from './gap-list.tsx'
 
@@ -14,8 +15,63 @@ export interface PlaceCardProps {
   /** The chiefs answering for it, with last known position and duty state. */
   chiefs: readonly ChiefFeature[]
   chiefsLoading: boolean
+  /** The window the figures are for (ISO); the exact measurement is asked for the same one. */
+  window: { from: string; to: string } | undefined
   onClose: () => void
   onPlanFor: (chiefId: string) => void
+}
+
+type Exact =
+  | { state: 'idle' }
+  | { state: 'loading' }
+  | { state: 'done'; coverage: number }
+  | { state: 'failed'; message: string }
+
+/**
+ * The map's coverage figures come from 250 m cells; this measures one place exactly on request
+ * (buffers and intersections on the server), for the window shown.
+ */
+const ExactCoverage: Component<{ placeId: string; window: { from: string; to: string } }> = (props) => {
+  const [exact, setExact] = createSignal<Exact>({ state: 'idle' })
+  const controller = new AbortController()
+  onCleanup(() => controller.abort())
+  const measure = async () => {
+    setExact({ state: 'loading' })
+    try {
+      const place = await analysisApi.exactCoverage(
+        props.placeId,
+        props.window.from,
+        props.window.to,
+        controller.signal,
+      )
+      setExact(
+        place
+          ? { state: 'done', coverage: place.coverage }
+          : { state: 'failed', message: t('gap.exactNone') },
+      )
+    } catch (error) {
+      if (!controller.signal.aborted) setExact({ state: 'failed', message: messageOf(error) })
+    }
+  }
+  return (
+    <p class="place-line muted small" data-testid="exact-coverage">
+      {(() => {
+        const e = exact()
+        if (e.state === 'done') return t('gap.exactResult', { pct: formatPercent(e.coverage) })
+        if (e.state === 'loading') return t('gap.exactLoading')
+        return (
+          <>
+            {e.state === 'failed'
+              ? `${t('gap.exactFailed', { message: e.message })} `
+              : `${t('gap.cellsNote')} `}
+            <button type="button" class="link-button small" onClick={measure}>
+              {t('gap.exact')}
+            </button>
+          </>
+        )
+      })()}
+    </p>
+  )
 }
 
 /** The selected place: why it is a gap (or not), its figures, and the chiefs who answer for it. */
@@ -66,6 +122,13 @@ export const PlaceCard: Component<PlaceCardProps> = (props) => {
           <CoverageBar share={share() ?? 0} />
           <span>{t('gap.placeCoverage', { pct: formatPercent(share() ?? 0) })}</span>
         </p>
+        <Show when={props.window}>
+          {(window) => (
+            <Show when={props.place.id} keyed>
+              {(id) => <ExactCoverage placeId={id} window={window()} />}
+            </Show>
+          )}
+        </Show>
       </Show>
       <p class="place-line muted">
         {last() ? t('gap.lastPatrol', { date: formatDateTime(Date.parse(last() ?? '')) }) : t('gap.never')}

@@ -79,10 +79,147 @@ export interface CoverageQuery extends TimeWindow {
    * the window, to tell what it would add. It does not change last_patrolled_at or `patrols`.
    */
   extraTrack?: { type: 'LineString'; coordinates: number[][] }
+  /** How to measure; the default is 'cells' where they apply (see coverageMethod). */
+  method?: CoverageMethod
 }
 
 /**
- * Coverage of every patrolled place (patrol_every_days set) that passes the filters.
+ * 'exact' follows the definitions with geometry (buffers and intersections: seconds for every
+ * place over a month of tracks); 'cells' reads the 250 m cells kept at ingest
+ * (migrations/005_coverage_cells.sql: tens of milliseconds, within a few points of exact).
+ */
+export type CoverageMethod = 'cells' | 'exact'
+
+/** The R the patrol cells were cut for (migrations/005_coverage_cells.sql). */
+export const CELL_RADIUS_M = 200
+
+/**
+ * The method a query runs with: cells unless exact is asked for or the cells cannot answer it
+ * (another R, or a route that is not stored).
+ */
+export function coverageMethod(q: Pick<CoverageQuery, 'radius' | 'extraTrack' | 'method'>): CoverageMethod {
+  if (q.method === 'exact' || q.radius !== CELL_RADIUS_M || q.extraTrack) return 'exact'
+  return 'cells'
+}
+
+// The patrolled places of a query ($3 R, $4 kind, $5 district, $6 chief, $7 ids): points, and sites
+// no wider than R, are visited or not (dim, size and diagonal_m are kept with each place,
+// migrations/005_coverage_cells.sql).
+const targetPlaces = `
+  SELECT p.id, p.kind, p.name_zh, p.name_en, p.district_code, p.patrol_every_days, p.geom_m, p.dim,
+         p.dim = 0 OR p.diagonal_m <= $3 AS visit, p.size
+  FROM places p
+  WHERE p.patrol_every_days IS NOT NULL
+    AND ($4::text IS NULL OR p.kind = $4)
+    AND ($5::int IS NULL OR p.district_code = $5)
+    AND ($6::text IS NULL OR EXISTS (
+          SELECT 1 FROM chief_places cp WHERE cp.place_id = p.id AND cp.chief_id = $6))
+    AND ($7::text[] IS NULL OR p.id = ANY ($7))`
+
+// The place columns of both methods' answers, from target t.
+const placeColumns = `
+  t.id, t.kind, t.name_zh, t.name_en, t.district_code, t.patrol_every_days,
+  CASE WHEN t.visit THEN 'visit' WHEN t.dim = 1 THEN 'length' ELSE 'area' END AS measure,
+  CASE WHEN t.visit THEN 1 ELSE t.size END::float8 AS total`
+
+// A place without a track in the window was last patrolled by the latest older track within R.
+// COALESCE runs this search only for such places.
+const olderLastPatrol = `(
+  SELECT max(p.ended_at) FROM patrols p
+  WHERE p.kind = 'actual' AND p.ended_at < $1 AND ST_DWithin(p.track_m, t.geom_m, $3))`
+
+const queryParams = (q: CoverageQuery) => [
+  q.from,
+  q.to,
+  q.radius,
+  q.kind ?? null,
+  q.district ?? null,
+  q.chief ?? null,
+  q.placeIds ?? null,
+]
+
+const withCoverage = (rows: Omit<PlaceCoverage, 'coverage'>[]): PlaceCoverage[] =>
+  rows.map((r) => ({ ...r, coverage: r.total > 0 ? Math.min(1, Math.max(0, r.covered / r.total)) : 0 }))
+
+/** Coverage of every patrolled place (patrol_every_days set) that passes the filters, by coverageMethod. */
+export function placeCoverage(db: Queryable, q: CoverageQuery): Promise<PlaceCoverage[]> {
+  return coverageMethod(q) === 'cells' ? cellCoverage(db, q) : exactCoverage(db, q)
+}
+
+/**
+ * Coverage from the cells kept at ingest (migrations/005_coverage_cells.sql). A line or area is
+ * covered by the share of it lying in cells whose centre a track passed within R of, at a time in
+ * the window; its patrols are the tracks that reached one of its cells, and when none did, its last
+ * patrol is the latest track that reached one before. A visited-or-not site is checked against the
+ * tracks themselves, found through the cells: a track point within R of the site lies in a cell
+ * within R of the site's bounding box, and every cell holding a point of a track is one of the
+ * track's cells (its centre is at most 177 m from that point).
+ */
+async function cellCoverage(db: Queryable, q: CoverageQuery): Promise<PlaceCoverage[]> {
+  const rows = await db.query<Omit<PlaceCoverage, 'coverage'>>(
+    `WITH target AS MATERIALIZED (${targetPlaces}),
+     window_cells AS MATERIALIZED (
+       SELECT cx, cy, patrol_id FROM patrol_cells WHERE at >= $1 AND at < $2
+     ),
+     reached AS MATERIALIZED (
+       SELECT c.place_id AS id, c.cx, c.cy, c.amount, w.patrol_id
+       FROM target t
+       JOIN place_cells c ON c.place_id = t.id
+       JOIN window_cells w ON w.cx = c.cx AND w.cy = c.cy
+       WHERE NOT t.visit
+     ),
+     visited AS (
+       SELECT DISTINCT t.id, w.patrol_id
+       FROM target t
+       JOIN window_cells w
+         ON w.cx BETWEEN floor((ST_XMin(t.geom_m) - $3) / 250) AND floor((ST_XMax(t.geom_m) + $3) / 250)
+        AND w.cy BETWEEN floor((ST_YMin(t.geom_m) - $3) / 250) AND floor((ST_YMax(t.geom_m) + $3) / 250)
+       JOIN patrols p ON p.id = w.patrol_id
+       WHERE t.visit AND ST_DWithin(p.track_m, t.geom_m, $3)
+     ),
+     place_cover AS (
+       SELECT id, sum(amount) AS covered
+       FROM (SELECT DISTINCT id, cx, cy, amount FROM reached) AS cells
+       GROUP BY id
+     ),
+     place_patrols AS (
+       SELECT r.id, count(*) AS patrols, max(least(p.ended_at, $2::timestamptz)) AS last
+       FROM (SELECT DISTINCT id, patrol_id FROM reached UNION ALL SELECT id, patrol_id FROM visited) AS r
+       JOIN patrols p ON p.id = r.patrol_id
+       GROUP BY r.id
+     ),
+     older AS (
+       -- lines and areas no track reached in the window: the latest track through one of their
+       -- cells before it, one index probe per cell
+       SELECT DISTINCT ON (c.place_id) c.place_id AS id, least(p.ended_at, $2::timestamptz) AS last
+       FROM target t
+       JOIN place_cells c ON c.place_id = t.id
+       CROSS JOIN LATERAL (
+         SELECT pc.patrol_id, pc.at FROM patrol_cells pc
+         WHERE pc.cx = c.cx AND pc.cy = c.cy AND pc.at < $1
+         ORDER BY pc.at DESC LIMIT 1
+       ) AS latest
+       JOIN patrols p ON p.id = latest.patrol_id
+       WHERE NOT t.visit AND NOT EXISTS (SELECT 1 FROM place_patrols pp WHERE pp.id = t.id)
+       ORDER BY c.place_id, latest.at DESC
+     )
+     SELECT ${placeColumns},
+            CASE WHEN t.visit THEN least(coalesce(pp.patrols, 0), 1)
+                 ELSE coalesce(pc.covered, 0) END::float8 AS covered,
+            coalesce(pp.patrols, 0)::int AS patrols,
+            coalesce(pp.last, o.last, CASE WHEN t.visit THEN ${olderLastPatrol} END) AS last_patrolled_at
+     FROM target t
+     LEFT JOIN place_cover pc USING (id)
+     LEFT JOIN place_patrols pp USING (id)
+     LEFT JOIN older o USING (id)
+     ORDER BY t.id`,
+    queryParams(q),
+  )
+  return withCoverage(rows)
+}
+
+/**
+ * Exact coverage of every patrolled place (patrol_every_days set) that passes the filters.
  *
  * How: each place is cut into pieces of at most 128 vertices (ST_Subdivide; Taihu and long rivers
  * become many small pieces), so the GiST index on patrols.track_m finds, per piece, only the actual
@@ -93,23 +230,9 @@ export interface CoverageQuery extends TimeWindow {
  * (Buffering is the costly step: a track is buffered once, not once per piece it passes, after a
  * 2 m simplification that is well under GPS error.)
  */
-export async function placeCoverage(db: Queryable, q: CoverageQuery): Promise<PlaceCoverage[]> {
+async function exactCoverage(db: Queryable, q: CoverageQuery): Promise<PlaceCoverage[]> {
   const rows = await db.query<Omit<PlaceCoverage, 'coverage'>>(
-    `WITH target AS (
-       SELECT p.id, p.kind, p.name_zh, p.name_en, p.district_code, p.patrol_every_days, p.geom_m,
-              ST_Dimension(p.geom_m) AS dim,
-              -- points, and sites no wider than R, are visited or not
-              ST_Dimension(p.geom_m) = 0
-                OR sqrt(power(ST_XMax(p.geom_m) - ST_XMin(p.geom_m), 2)
-                        + power(ST_YMax(p.geom_m) - ST_YMin(p.geom_m), 2)) <= $3 AS visit
-       FROM places p
-       WHERE p.patrol_every_days IS NOT NULL
-         AND ($4::text IS NULL OR p.kind = $4)
-         AND ($5::int IS NULL OR p.district_code = $5)
-         AND ($6::text IS NULL OR EXISTS (
-               SELECT 1 FROM chief_places cp WHERE cp.place_id = p.id AND cp.chief_id = $6))
-         AND ($7::text[] IS NULL OR p.id = ANY ($7))
-     ),
+    `WITH target AS (${targetPlaces}),
      extra AS (
        SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($8::text), 4326), 4549) AS geom
        WHERE $8::text IS NOT NULL
@@ -177,38 +300,20 @@ export async function placeCoverage(db: Queryable, q: CoverageQuery): Promise<Pl
      place_last AS (
        SELECT id, max(ended_at) AS last FROM near GROUP BY id
      )
-     SELECT t.id, t.kind, t.name_zh, t.name_en, t.district_code, t.patrol_every_days,
-            CASE WHEN t.visit THEN 'visit' WHEN t.dim = 1 THEN 'length' ELSE 'area' END AS measure,
+     SELECT ${placeColumns},
             CASE WHEN t.visit THEN CASE WHEN pp.id IS NULL THEN 0 ELSE 1 END
                  ELSE coalesce(pc.covered, 0) END::float8 AS covered,
-            CASE WHEN t.visit THEN 1 WHEN t.dim = 1 THEN ST_Length(t.geom_m) ELSE ST_Area(t.geom_m) END::float8 AS total,
             coalesce(pp.patrols, 0)::int AS patrols,
-            -- a track overlapping the window ended after any track before it; only a place without
-            -- one needs the search through the older tracks (COALESCE runs it only then)
-            coalesce(pl.last, (
-              SELECT max(p.ended_at) FROM patrols p
-              WHERE p.kind = 'actual' AND p.ended_at < $1 AND ST_DWithin(p.track_m, t.geom_m, $3)
-            )) AS last_patrolled_at
+            -- a track overlapping the window ended after any track before it
+            coalesce(pl.last, ${olderLastPatrol}) AS last_patrolled_at
      FROM target t
      LEFT JOIN place_cover pc USING (id)
      LEFT JOIN place_patrols pp USING (id)
      LEFT JOIN place_last pl USING (id)
      ORDER BY t.id`,
-    [
-      q.from,
-      q.to,
-      q.radius,
-      q.kind ?? null,
-      q.district ?? null,
-      q.chief ?? null,
-      q.placeIds ?? null,
-      q.extraTrack ? JSON.stringify(q.extraTrack) : null,
-    ],
+    [...queryParams(q), q.extraTrack ? JSON.stringify(q.extraTrack) : null],
   )
-  return rows.map((r) => ({
-    ...r,
-    coverage: r.total > 0 ? Math.min(1, Math.max(0, r.covered / r.total)) : 0,
-  }))
+  return withCoverage(rows)
 }
 
 /**
@@ -265,7 +370,7 @@ export interface CoverageReport {
     name_en: string | null
   })[]
   chiefs: (GroupCoverage & { chief_id: string; name_zh: string; name_en: string })[]
-  params: { from: string; to: string; radius: number }
+  params: { from: string; to: string; radius: number; method: CoverageMethod }
 }
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits
@@ -354,6 +459,11 @@ async function buildCoverageReport(db: Queryable, q: CoverageQuery): Promise<Cov
     places: places.map((p) => placeOut(p, q.radius)),
     districts,
     chiefs,
-    params: { from: q.from.toISOString(), to: q.to.toISOString(), radius: q.radius },
+    params: {
+      from: q.from.toISOString(),
+      to: q.to.toISOString(),
+      radius: q.radius,
+      method: coverageMethod(q),
+    },
   }
 }

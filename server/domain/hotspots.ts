@@ -199,21 +199,42 @@ const DAY_MS = 86_400_000
  * With a bbox the daily part returns every cell: cells whose centre lies outside are dropped by
  * buildStudyArea, and those inside are complete either way.
  */
-export async function incidentCountsByCell(db: Queryable, filter: HotspotFilter): Promise<CellCount[]> {
+export function incidentCountsByCell(db: Queryable, filter: HotspotFilter): Promise<CellCount[]> {
+  if (filter.viewer != null) return scanIncidentCounts(db, filter)
+  return sumOverDays(filter, {
+    daily: (first, end) => dailyIncidentCounts(db, first, end, filter.categories),
+    scan: (part) => scanIncidentCounts(db, { ...filter, ...part }),
+    add: (sum, c) => {
+      sum.count += c.count
+    },
+  })
+}
+
+/**
+ * A per-cell figure of a window on the 500 m grid, from what is kept per UTC day for the window's
+ * whole days and from `scan` for the hours at its two ends; the whole window from `scan` for
+ * another cell size or a window within one day.
+ */
+async function sumOverDays<C extends Hex>(
+  filter: Pick<HotspotFilter, 'from' | 'to' | 'cell'>,
+  how: {
+    daily: (first: Date, end: Date) => Promise<C[]>
+    scan: (part: { from: Date; to: Date }) => Promise<C[]>
+    add: (sum: C, part: C) => void
+  },
+): Promise<C[]> {
   const firstDay = new Date(Math.ceil(filter.from.getTime() / DAY_MS) * DAY_MS)
   const endDay = new Date(Math.floor(filter.to.getTime() / DAY_MS) * DAY_MS)
-  if (filter.cell !== DAILY_CELL || filter.viewer != null || firstDay >= endDay) {
-    return scanIncidentCounts(db, filter)
-  }
-  const parts = [dailyIncidentCounts(db, firstDay, endDay, filter.categories)]
-  if (filter.from < firstDay) parts.push(scanIncidentCounts(db, { ...filter, to: firstDay }))
-  if (endDay < filter.to) parts.push(scanIncidentCounts(db, { ...filter, from: endDay }))
-  const sums = new Map<string, CellCount>()
+  if (filter.cell !== DAILY_CELL || firstDay >= endDay) return how.scan(filter)
+  const parts = [how.daily(firstDay, endDay)]
+  if (filter.from < firstDay) parts.push(how.scan({ from: filter.from, to: firstDay }))
+  if (endDay < filter.to) parts.push(how.scan({ from: endDay, to: filter.to }))
+  const sums = new Map<string, C>()
   for (const part of await Promise.all(parts)) {
     for (const c of part) {
       const key = `${c.q},${c.r}`
       const sum = sums.get(key)
-      if (sum) sum.count += c.count
+      if (sum) how.add(sum, c)
       else sums.set(key, { ...c })
     }
   }
@@ -385,17 +406,44 @@ const cellOfNumber = (key: number): Hex => ({
 })
 
 /**
- * Patrol effort per hexagon: kilometres of actual patrol track in the window. A track that runs over
- * an end of the window is cut there by its M values (epoch seconds). Tracks are cut into pieces of at
- * most a quarter of the cell's edge, and each piece's length goes to the hexagon holding its midpoint,
- * so a piece that crosses a cell border is credited to one side: the error per crossing is at most
- * half a piece (an eighth of the edge) and evens out along a track.
+ * Patrol effort per hexagon: kilometres of actual patrol track in the window. On the 500 m grid the
+ * window's whole UTC days are summed from patrol_effort_days (migrations/007_patrol_effort_days.sql,
+ * binned at ingest as scanPatrolEffort bins) and only its two ends are binned from the tracks.
+ * Effort is not case data: every user sees all of it.
+ */
+export function patrolEffortByCell(
+  db: Queryable,
+  filter: Pick<HotspotFilter, 'from' | 'to' | 'cell' | 'bbox'>,
+): Promise<CellEffort[]> {
+  return sumOverDays(filter, {
+    daily: (first, end) =>
+      db.query<CellEffort>(
+        `SELECT q, r, sum(metres) / 1000 AS effort_km
+           FROM patrol_effort_days
+          WHERE day >= $1::date AND day < $2::date
+          GROUP BY q, r`,
+        [first.toISOString().slice(0, 10), end.toISOString().slice(0, 10)],
+      ),
+    scan: (part) => scanPatrolEffort(db, { ...filter, ...part }),
+    add: (sum, e) => {
+      sum.effort_km += e.effort_km
+    },
+  })
+}
+
+/**
+ * Patrol effort per hexagon binned from the tracks of the window. A track that runs over an end of
+ * the window is cut there by its M values (epoch seconds). Tracks are cut into pieces of at most a
+ * quarter of the cell's edge, and each piece's length goes to the hexagon holding its midpoint, so a
+ * piece that crosses a cell border is credited to one side: the error per crossing is at most half a
+ * piece (an eighth of the edge) and evens out along a track.
  *
  * The database selects and clips the tracks and sends them as compact TWKB (decimetres); the pieces
- * are binned here, with the same arithmetic as hexBinSql. Binning millions of track pieces in SQL
- * costs a PostGIS call per piece, ten times slower on the embedded database (docs/hotspots.md).
+ * are binned here, with the same arithmetic as hexBinSql. Binning a whole window's pieces in SQL
+ * costs a PostGIS call per piece, ten times slower on the embedded database (docs/hotspots.md);
+ * at ingest (patrol_effort_days) it is one track's pieces at a time.
  */
-export async function patrolEffortByCell(
+export async function scanPatrolEffort(
   db: Queryable,
   filter: Pick<HotspotFilter, 'from' | 'to' | 'cell' | 'bbox'>,
 ): Promise<CellEffort[]> {

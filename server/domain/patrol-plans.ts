@@ -215,7 +215,8 @@ export async function coverageAdded(
   const placeIds = near.map((r) => r.id)
   const adds: PlanAdds = { places: 0, covered_m: 0, covered_m2: 0, visits: 0, by_place: [] }
   if (!placeIds.length) return adds
-  const query = { ...window, radius, placeIds }
+  // Exact both times: the route is not stored, so it has no cells to be compared with.
+  const query = { ...window, radius, placeIds, method: 'exact' as const }
   const before = new Map((await placeCoverage(tx, query)).map((p) => [p.id, p]))
   const after: PlaceCoverage[] = await placeCoverage(tx, { ...query, extraTrack: route })
   for (const p of after) {

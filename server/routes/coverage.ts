@@ -19,6 +19,7 @@ import {
   patrolEffortGrid,
 } from '../domain/coverage-grid.ts'
 import { placeLayers } from '../domain/layers.ts'
+import { badRequest } from '../errors.ts'
 import { errorReplies, Nullable } from './schemas.ts'
 
 // --- schemas -------------------------------------------------------------------------------------
@@ -48,6 +49,7 @@ const placeFilters = {
   ),
   district: Type.Optional(Type.Integer({ description: 'district adcode' })),
   chief: Type.Optional(Type.String({ description: 'only the places this chief answers for' })),
+  place: Type.Optional(Type.String({ description: 'only this place (its id)' })),
 }
 
 const Measure = Type.Union([Type.Literal('length'), Type.Literal('area'), Type.Literal('visit')])
@@ -90,7 +92,12 @@ const CoverageReport = Type.Object({
       places: Type.Integer(),
     }),
   ),
-  params: Type.Object({ from: Time, to: Time, radius: Type.Number() }),
+  params: Type.Object({
+    from: Time,
+    to: Time,
+    radius: Type.Number(),
+    method: Type.Union([Type.Literal('cells'), Type.Literal('exact')]),
+  }),
 })
 
 const Gap = Type.Object({
@@ -149,6 +156,17 @@ const EffortGrid = Type.Object({
   params: Type.Object({ from: Time, to: Time, cell: Type.Number() }),
 })
 
+/** The place filters of a query as the coverage functions take them. */
+const placeQuery = ({
+  place,
+  ...filters
+}: {
+  kind?: string
+  district?: number
+  chief?: string
+  place?: string
+}) => ({ ...filters, placeIds: place === undefined ? undefined : [place] })
+
 // --- routes --------------------------------------------------------------------------------------
 
 const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -158,16 +176,32 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         description:
           'Coverage and last patrol of every patrolled place in the window, with totals per district and chief.',
-        querystring: Type.Object({ ...windowQuery, ...placeFilters }),
+        querystring: Type.Object({
+          ...windowQuery,
+          ...placeFilters,
+          exact: Type.Optional(
+            Type.Boolean({
+              default: false,
+              description:
+                'measure with buffers and intersections instead of the 250 m cells kept at ingest; with place or chief only',
+            }),
+          ),
+        }),
         response: { 200: CoverageReport, ...errorReplies(400) },
       },
     },
     async (request) => {
-      const { from, to, radius, ...filters } = request.query
+      const { from, to, radius, exact, ...filters } = request.query
+      if (exact && filters.place === undefined && filters.chief === undefined) {
+        throw badRequest(
+          'exact=true needs place=<id> or chief=<id>: exact coverage of every place takes seconds to minutes',
+        )
+      }
       return coverageReport(app.db, {
         ...parseWindow(from, to),
+        ...placeQuery(filters),
         radius: radius ?? DEFAULT_RADIUS_M,
-        ...filters,
+        method: exact ? 'exact' : undefined,
       })
     },
   )
@@ -201,7 +235,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         radius: radius ?? DEFAULT_RADIUS_M,
         threshold: threshold ?? GAP_THRESHOLD,
         limit: limit ?? 200,
-        ...filters,
+        ...placeQuery(filters),
       })
     },
   )

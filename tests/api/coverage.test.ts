@@ -5,7 +5,8 @@ import { buildTestApp, type TestApp } from '../helpers/test-app.ts'
 
 // A quiet window: the demo world's patrols lie in the year before 2026-11-01, so March 2024 holds
 // only the tracks planted here. Expected values are computed independently with turf (geodesic
-// buffers and lengths), not with the SQL under test.
+// buffers and lengths), not with the SQL under test. The definitions are checked on the exact
+// method; the cells kept at ingest (the default) must come near it (coverage-cells.test.ts).
 const window = 'from=2024-03-01&to=2024-04-01'
 const R = 200
 const chief = 'test-coverage-chief'
@@ -126,7 +127,7 @@ const coverage = async (query: string) => {
     places: PlaceRow[]
     districts: { district_code: number | null; coverage: number; places: number }[]
     chiefs: { chief_id: string; coverage: number; places: number }[]
-    params: { from: string; to: string; radius: number }
+    params: { from: string; to: string; radius: number; method: string }
   }
 }
 
@@ -145,11 +146,12 @@ const weightedMean = (places: PlaceRow[], radius: number) =>
 
 describe('GET /api/coverage on planted places', () => {
   it('a track along about half of a river gives the coverage turf computes (≈ 0.5)', async () => {
-    const body = await coverage(`${window}&chief=${chief}`)
+    const body = await coverage(`${window}&chief=${chief}&exact=true`)
     expect(body.params).toEqual({
       from: '2024-03-01T00:00:00.000Z',
       to: '2024-04-01T00:00:00.000Z',
       radius: R,
+      method: 'exact',
     })
     const l1 = byId(body.places, 'test-cov-l1')
     const expected = coveredKm(L1, T1) / km(L1)
@@ -163,18 +165,32 @@ describe('GET /api/coverage on planted places', () => {
   })
 
   it('a track through a forest zone covers the share of its area turf computes', async () => {
-    const s1 = byId((await coverage(`${window}&chief=${chief}`)).places, 'test-cov-s1')
+    const s1 = byId((await coverage(`${window}&chief=${chief}&exact=true`)).places, 'test-cov-s1')
     expect(s1.measure).toBe('area')
     expect(s1.coverage).toBeCloseTo(coveredShare(S1, T2), 2)
     expect(s1.total_m2 as number).toBeGreaterThan(0.95e6)
   })
 
   it('only the part of a track driven inside the window counts', async () => {
-    const l2 = byId((await coverage(`${window}&kind=river`)).places, 'test-cov-l2')
+    const l2 = byId((await coverage(`${window}&place=test-cov-l2&exact=true`)).places, 'test-cov-l2')
     const inWindow = turf.lineSliceAlong(T3, km(T3) / 2, km(T3))
     expect(l2.coverage).toBeCloseTo(coveredKm(L2, inWindow) / km(L2), 2)
     expect(l2.coverage).toBeGreaterThan(0.55)
     expect(l2.coverage).toBeLessThan(0.65)
+  })
+
+  it('the cells come near the exact figures of the planted places; sites are the same', async () => {
+    const exact = await coverage(`${window}&chief=${chief}&exact=true`)
+    const cells = await coverage(`${window}&chief=${chief}`)
+    expect(cells.params.method).toBe('cells')
+    for (const e of exact.places) {
+      const c = byId(cells.places, e.id)
+      expect(Math.abs(c.coverage - e.coverage), e.id).toBeLessThan(e.measure === 'visit' ? 1e-9 : 0.12)
+      expect(c.patrols, e.id).toBe(e.patrols)
+      expect(c.last_patrolled_at, e.id).toBe(e.last_patrolled_at)
+    }
+    const l2 = byId((await coverage(`${window}&place=test-cov-l2`)).places, 'test-cov-l2')
+    expect(l2.coverage, 'half the track was driven before the window').toBeLessThan(0.75)
   })
 
   it('points are visited or not', async () => {

@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { combinedCoverage, placeCoverage } from '../../server/domain/coverage.ts'
+import { buildTestApp, type TestApp } from '../helpers/test-app.ts'
+
+// The cells kept at ingest for coverage (migrations/005_coverage_cells.sql) against a recomputation
+// from the stored tracks and places, through uploads, live fixes, plans, deletes and place edits;
+// and coverage from them against the exact measurement on the demo world.
+
+let t: TestApp
+beforeAll(async () => {
+  t = await buildTestApp()
+})
+afterAll(() => t?.close())
+
+const chief = 'test-cells-chief'
+const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort()
+
+/** patrol_cells as kept and as recomputed from the actual tracks: one chief's, or every `nth` patrol's. */
+async function patrolCells(chiefId: string | null, nth = 1) {
+  const kept = await t.db.query(
+    `SELECT pc.patrol_id, pc.cx, pc.cy, extract(epoch FROM pc.at)::float8 AS at
+       FROM patrol_cells pc JOIN patrols p ON p.id = pc.patrol_id
+      WHERE ($1::text IS NULL OR p.chief_id = $1) AND p.id % $2 = 0`,
+    [chiefId, nth],
+  )
+  const recomputed = await t.db.query(
+    `SELECT p.id AS patrol_id, c.cx, c.cy, extract(epoch FROM c.at)::float8 AS at
+       FROM patrols p CROSS JOIN LATERAL patrol_cells_of(p.track_m) AS c
+      WHERE p.kind = 'actual' AND ($1::text IS NULL OR p.chief_id = $1) AND p.id % $2 = 0`,
+    [chiefId, nth],
+  )
+  return { kept: sorted(kept), recomputed: sorted(recomputed) }
+}
+
+/** place_cells as kept, and as recomputed from every patrolled line and polygon (or one place). */
+async function placeCells(placeId: string | null = null) {
+  const kept = await t.db.query(
+    `SELECT place_id, cx, cy, round(amount::numeric, 3) AS amount FROM place_cells
+      WHERE $1::text IS NULL OR place_id = $1`,
+    [placeId],
+  )
+  const recomputed = await t.db.query(
+    `SELECT p.id AS place_id, c.cx, c.cy, round(c.amount::numeric, 3) AS amount
+       FROM places p CROSS JOIN LATERAL place_cells_of(p.geom_m) AS c
+      WHERE p.patrol_every_days IS NOT NULL AND p.dim > 0 AND c.amount > 0
+        AND ($1::text IS NULL OR p.id = $1)`,
+    [placeId],
+  )
+  return { kept: sorted(kept), recomputed: sorted(recomputed) }
+}
+
+const at = (iso: string) => new Date(iso).getTime()
+
+describe('patrol cells follow the tracks', () => {
+  it('match a recomputation for the demo world (a tenth of it)', async () => {
+    const { kept, recomputed } = await patrolCells(null, 10)
+    expect(kept.length).toBeGreaterThan(1000)
+    expect(kept).toEqual(recomputed)
+  })
+
+  it('follow uploads, live fixes, plans and deletes', async () => {
+    await t.db.query(
+      `INSERT INTO chiefs (id, name_zh, name_en, kind, district_code) VALUES ($1, '网格警长', 'Cells Chief', 'river', 330502)`,
+      [chief],
+    )
+    const upload = await t.inject({
+      method: 'POST',
+      url: '/api/patrols',
+      payload: {
+        type: 'Feature',
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [120.1, 30.85],
+            [120.11, 30.85],
+            [120.11, 30.86],
+          ],
+        },
+        properties: { chief_id: chief, started_at: '2024-05-01T02:00:00Z', ended_at: '2024-05-01T02:40:00Z' },
+      },
+    })
+    expect(upload.statusCode, upload.body).toBe(201)
+    const uploaded: number = upload.json().id
+    const [{ n }] = await t.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM patrol_cells WHERE patrol_id = $1',
+      [uploaded],
+    )
+    // about 2 km of track: a strip 400 m wide, some 15–25 cells of 250 m
+    expect(n).toBeGreaterThan(10)
+
+    const opened = await t.inject({
+      method: 'POST',
+      url: '/api/patrols',
+      payload: {
+        chief_id: chief,
+        open: true,
+        position: { lon: 120.2, lat: 30.8, at: at('2024-05-02T02:00:00Z') },
+      },
+    })
+    expect(opened.statusCode, opened.body).toBe(201)
+    const live: number = opened.json().id
+    for (const [i, lon] of [120.203, 120.206, 120.209].entries()) {
+      const res = await t.inject({
+        method: 'POST',
+        url: `/api/patrols/${live}/positions`,
+        payload: { positions: [{ lon, lat: 30.8, at: at('2024-05-02T02:00:00Z') + (i + 1) * 60_000 }] },
+      })
+      expect(res.statusCode, res.body).toBe(200)
+    }
+    const liveCells = await t.db.query<{ cx: number }>('SELECT cx FROM patrol_cells WHERE patrol_id = $1', [
+      live,
+    ])
+    expect(liveCells.length).toBeGreaterThan(3)
+
+    const plan = await t.db.query<{ id: number }>(
+      `INSERT INTO patrols (kind, chief_id, started_at, ended_at, track)
+       VALUES ('planned', $1, '2024-05-03T02:00:00Z', '2024-05-03T03:00:00Z',
+               ST_SetSRID(ST_GeomFromText('LINESTRINGM(120.1 30.87 1714701600, 120.12 30.87 1714705200)'), 4326))
+       RETURNING id`,
+      [chief],
+    )
+    expect(
+      await t.db.query('SELECT 1 FROM patrol_cells WHERE patrol_id = $1', [plan[0]?.id]),
+      'a plan is not a patrol driven',
+    ).toEqual([])
+
+    const mine = await patrolCells(chief)
+    expect(mine.kept).toEqual(mine.recomputed)
+
+    await t.db.query('DELETE FROM patrols WHERE id = $1', [uploaded])
+    const after = await patrolCells(chief)
+    expect(after.kept).toEqual(after.recomputed)
+    expect(await t.db.query('SELECT 1 FROM patrol_cells WHERE patrol_id = $1', [uploaded])).toEqual([])
+  })
+})
+
+describe('place cells follow the places', () => {
+  it('match a recomputation, and their amounts add up to each place', async () => {
+    const { kept, recomputed } = await placeCells()
+    expect(kept).toEqual(recomputed)
+    const totals = await t.db.query<{ id: string; size: number; cells: number }>(
+      `SELECT p.id, p.size, sum(c.amount) AS cells
+         FROM places p JOIN place_cells c ON c.place_id = p.id
+        GROUP BY p.id, p.size`,
+    )
+    expect(totals.length).toBeGreaterThan(500)
+    for (const p of totals) expect(p.cells / p.size, p.id).toBeCloseTo(1, 6)
+  })
+
+  it('follow a place that moves, stops being patrolled, or goes', async () => {
+    await t.db.query(
+      `INSERT INTO places (id, kind, name_zh, name_en, district_code, patrol_every_days, geom)
+       VALUES ('test-cells-river', 'river', '网格河', 'Cells River', 330502, 7,
+               ST_SetSRID(ST_GeomFromText('LINESTRING(120.1 30.88, 120.13 30.88)'), 4326))`,
+    )
+    const cellsOf = () =>
+      t.db.query<{ cx: number }>("SELECT cx FROM place_cells WHERE place_id = 'test-cells-river'")
+    expect((await cellsOf()).length).toBeGreaterThan(10)
+
+    await t.db.query(
+      `UPDATE places SET geom = ST_SetSRID(ST_GeomFromText('LINESTRING(120.1 30.89, 120.105 30.89)'), 4326)
+        WHERE id = 'test-cells-river'`,
+    )
+    const moved = await cellsOf()
+    expect(moved.length).toBeGreaterThan(1)
+    expect(moved.length).toBeLessThan(5)
+    const kept = await placeCells('test-cells-river')
+    expect(kept.kept).toEqual(kept.recomputed)
+
+    await t.db.query("UPDATE places SET patrol_every_days = NULL WHERE id = 'test-cells-river'")
+    expect(await cellsOf()).toEqual([])
+    await t.db.query("UPDATE places SET patrol_every_days = 7 WHERE id = 'test-cells-river'")
+    expect((await cellsOf()).length).toBe(moved.length)
+    await t.db.query("DELETE FROM places WHERE id = 'test-cells-river'")
+    expect(await cellsOf()).toEqual([])
+  })
+})
+
+describe('coverage from cells against the exact measurement', () => {
+  it('is within 2 points per place on average over a week of the demo world, and the total within 1', async () => {
+    const q = { from: new Date('2026-10-25T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z'), radius: 200 }
+    const [cells, exact] = [
+      await placeCoverage(t.db, q),
+      await placeCoverage(t.db, { ...q, method: 'exact' }),
+    ]
+    expect(cells.map((p) => p.id)).toEqual(exact.map((p) => p.id))
+    const byId = new Map(exact.map((p) => [p.id, p]))
+    let error = 0
+    for (const p of cells) {
+      const e = byId.get(p.id)
+      if (!e) throw new Error(`no exact figure for ${p.id}`)
+      expect(p.measure, p.id).toBe(e.measure)
+      expect(p.total / e.total, p.id).toBeCloseTo(1, 6)
+      // sites are checked against the tracks in both methods
+      if (p.measure === 'visit') expect(p.coverage, p.id).toBe(e.coverage)
+      error += Math.abs(p.coverage - e.coverage)
+    }
+    expect(cells.some((p) => p.coverage > 0)).toBe(true)
+    expect(error / cells.length).toBeLessThan(0.02)
+    expect(Math.abs(combinedCoverage(cells, 200) - combinedCoverage(exact, 200))).toBeLessThan(0.01)
+  })
+
+  it('the API says which method answered; exact needs a place or a chief', async () => {
+    const window = 'from=2026-10-25T00:00:00Z&to=2026-11-01T00:00:00Z'
+    const cells = await t.inject({ url: `/api/coverage?${window}` })
+    expect(cells.json().params.method).toBe('cells')
+    const id: string = cells.json().places.find((p: { measure: string }) => p.measure === 'length').id
+    const exact = await t.inject({ url: `/api/coverage?${window}&place=${id}&exact=true` })
+    expect(exact.statusCode, exact.body).toBe(200)
+    expect(exact.json().params.method).toBe('exact')
+    expect(exact.json().places.map((p: { id: string }) => p.id)).toEqual([id])
+    const other = await t.inject({ url: `/api/coverage?${window}&place=${id}&radius=300` })
+    expect(other.json().params.method, 'the cells are cut for R = 200 m only').toBe('exact')
+
+    const refused = await t.inject({ url: `/api/coverage?${window}&exact=true` })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.json().message).toMatch(/place=<id> or chief=<id>/)
+  })
+})
