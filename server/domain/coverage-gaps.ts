@@ -6,7 +6,8 @@ import { type CoverageQuery, type PlaceCoverage, placeCoverage } from './coverag
  * patrol_every_days as of `to` (overdue), or whose coverage in the window is under the threshold
  * (low_coverage). Ranked by score = (overdue_days + shortfall_days) × risk, where
  *   shortfall_days = patrol_every_days × (1 − coverage) when coverage is under the threshold, else 0
- *   risk = 1 + incidents (not cancelled) within RISK_RADIUS_M of the place in the RISK_DAYS up to `to`.
+ *   risk = 1 + incidents (not cancelled) within RISK_RADIUS_M of the place on the RISK_DAYS whole
+ *          UTC days before `to`'s day and on that day up to `to`.
  * A place never patrolled counts as last patrolled when the patrol records begin (the earliest
  * actual patrol), so it is overdue by all the time on record.
  */
@@ -78,6 +79,40 @@ export async function rankPlaces(db: Queryable, q: GapQuery): Promise<RankedPlac
   return rankCoverage(db, q, await placeCoverage(db, q))
 }
 
+/**
+ * Incidents (not cancelled) within RISK_RADIUS_M of each place on the RISK_DAYS whole UTC days before
+ * `to`'s day and on that day up to `to`. The whole days are summed from place_incident_days
+ * (migrations/008_place_incident_days.sql); the last day too when `to` is now, else it is counted
+ * from the incidents (index on incidents.occurred_at, then the places' GiST index).
+ */
+async function recentIncidentsNear(db: Queryable, ids: string[], to: Date) {
+  const toDay = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS)
+  const first = new Date(toDay.getTime() - RISK_DAYS * DAY_MS)
+  const present = to.getTime() >= Date.now()
+  const day = (d: Date) => d.toISOString().slice(0, 10)
+  return db.query<{ id: string; n: number }>(
+    `SELECT id, sum(n)::int AS n
+       FROM (SELECT place_id AS id, n FROM place_incident_days
+              WHERE place_id = ANY ($1) AND day >= $3::date AND day <= $4::date
+             UNION ALL
+             SELECT p.id, count(*)
+               FROM incidents i JOIN places p ON ST_DWithin(i.geom_m, p.geom_m, $2)
+              WHERE NOT $6 AND p.id = ANY ($1) AND i.status <> 'cancelled'
+                AND i.occurred_at >= $5 AND i.occurred_at <= $7
+              GROUP BY p.id) AS parts
+      GROUP BY id`,
+    [
+      ids,
+      RISK_RADIUS_M,
+      day(first),
+      day(present ? toDay : new Date(toDay.getTime() - DAY_MS)),
+      toDay,
+      present,
+      to,
+    ],
+  )
+}
+
 /** rankPlaces over coverage already computed for the query (placeCoverage is the costly part). */
 export async function rankCoverage(
   db: Queryable,
@@ -90,14 +125,7 @@ export async function rankCoverage(
     [q.to],
   )
   const recordsBegin = records?.begin ?? q.from
-  // Recent incidents near each place: index on incidents.geom_m through ST_DWithin.
-  const incidents = await db.query<{ id: string; n: number }>(
-    `SELECT p.id, count(*)::int AS n
-     FROM places p JOIN incidents i ON ST_DWithin(i.geom_m, p.geom_m, $2)
-     WHERE p.id = ANY ($1) AND i.status <> 'cancelled' AND i.occurred_at > $3 AND i.occurred_at <= $4
-     GROUP BY p.id`,
-    [ids, RISK_RADIUS_M, new Date(q.to.getTime() - RISK_DAYS * DAY_MS), q.to],
-  )
+  const incidents = await recentIncidentsNear(db, ids, q.to)
   const chiefRows = await db.query<{ place_id: string; id: string; name_zh: string; name_en: string }>(
     `SELECT cp.place_id, c.id, c.name_zh, c.name_en
      FROM chief_places cp JOIN chiefs c ON c.id = cp.chief_id

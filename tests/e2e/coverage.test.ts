@@ -285,6 +285,19 @@ describe.skipIf(!haveChromium)('coverage and hotspots in the browser', { timeout
     expect(await rows.first().getAttribute('aria-pressed')).toBe('true')
     await waitForColour(page, halo, 150, 'the highlight around the selected place')
 
+    // The figures come from 250 m cells; the card measures this place exactly on request.
+    const exact = card.locator('[data-testid="exact-coverage"]')
+    expect(await exact.textContent()).toMatch(/Estimated from 250 m cells/)
+    await exact.locator('button').click()
+    await page.waitForFunction(
+      () =>
+        /Measured exactly: \d/.test(
+          document.querySelector('[data-testid="exact-coverage"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 60_000 },
+    )
+
     await page.screenshot({ path: path.join(resultsDir, 'coverage.png') })
 
     // Plan a patrol for one of its chiefs by drawing a route through it.
