@@ -91,8 +91,37 @@ CREATE TRIGGER places_cells
 AFTER INSERT OR UPDATE OF geom, patrol_every_days ON places
 FOR EACH ROW EXECUTE FUNCTION place_cells_follow();
 
+-- The part of an open patrol's track that the last fixes added, or NULL when the new track does not
+-- just extend the old one. Fixes are appended in time order (server/domain/patrols.ts), so the
+-- added part is what lies from the old end's time (M) on.
+CREATE FUNCTION appended_track(old_track geometry, new_track geometry) RETURNS geometry
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN ST_NPoints(new_track) > ST_NPoints(old_track)
+     AND ST_X(ST_PointN(new_track, ST_NPoints(old_track))) = ST_X(ST_EndPoint(old_track))
+     AND ST_Y(ST_PointN(new_track, ST_NPoints(old_track))) = ST_Y(ST_EndPoint(old_track))
+     AND ST_M(ST_PointN(new_track, ST_NPoints(old_track))) = ST_M(ST_EndPoint(old_track))
+    THEN ST_GeometryN(ST_LocateBetween(new_track, ST_M(ST_EndPoint(old_track)), 'Infinity'::float8), 1)
+  END
+$$;
+
+-- Fixes appended to an open patrol add the cells of the part they add (a cell it reached already
+-- keeps its time); any other change, and closing the patrol, recomputes them from the whole track.
+-- Recomputing on every append would cost time in proportion to the track, which grows all day.
 CREATE FUNCTION patrol_cells_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  added geometry;
 BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.kind = 'actual' AND NEW.kind = 'actual'
+     AND OLD.status = 'open' AND NEW.status = 'open' THEN
+    added := appended_track(OLD.track_m, NEW.track_m);
+    IF added IS NOT NULL THEN
+      INSERT INTO patrol_cells (patrol_id, cx, cy, at)
+      SELECT NEW.id, c.cx, c.cy, c.at FROM patrol_cells_of(added) AS c
+      ON CONFLICT (patrol_id, cx, cy) DO NOTHING;
+      RETURN NULL;
+    END IF;
+  END IF;
   IF TG_OP = 'UPDATE' THEN
     DELETE FROM patrol_cells WHERE patrol_id = OLD.id;
   END IF;
@@ -105,7 +134,7 @@ END
 $$;
 
 CREATE TRIGGER patrols_cells
-AFTER INSERT OR UPDATE OF track, kind ON patrols
+AFTER INSERT OR UPDATE OF track, kind, status ON patrols
 FOR EACH ROW EXECUTE FUNCTION patrol_cells_follow();
 
 -- What is already stored.

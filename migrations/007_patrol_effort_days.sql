@@ -33,8 +33,22 @@ LANGUAGE sql IMMUTABLE AS $$
    GROUP BY 1, 2, 3
 $$;
 
+-- Fixes appended to an open patrol add the effort of the part they add (appended_track,
+-- migrations/005_coverage_cells.sql): binning is per segment and per UTC day, so this gives what a
+-- recomputation gives, without work in proportion to the whole track on every append.
 CREATE FUNCTION patrol_effort_days_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  added geometry;
 BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.kind = 'actual' AND NEW.kind = 'actual' THEN
+    added := appended_track(OLD.track_m, NEW.track_m);
+    IF added IS NOT NULL THEN
+      INSERT INTO patrol_effort_days (patrol_id, day, q, r, metres)
+      SELECT NEW.id, e.day, e.q, e.r, e.metres FROM patrol_effort_of(added) AS e
+      ON CONFLICT (patrol_id, day, q, r) DO UPDATE SET metres = patrol_effort_days.metres + excluded.metres;
+      RETURN NULL;
+    END IF;
+  END IF;
   IF TG_OP = 'UPDATE' THEN
     DELETE FROM patrol_effort_days WHERE patrol_id = OLD.id;
   END IF;

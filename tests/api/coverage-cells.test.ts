@@ -107,10 +107,15 @@ describe('patrol cells follow the tracks', () => {
       })
       expect(res.statusCode, res.body).toBe(200)
     }
-    const liveCells = await t.db.query<{ cx: number }>('SELECT cx FROM patrol_cells WHERE patrol_id = $1', [
-      live,
-    ])
-    expect(liveCells.length).toBeGreaterThan(3)
+    // While the patrol is open, each append adds the cells of the part it adds: the same cells as a
+    // recomputation (a cell keeps the time it was first reached at); closing recomputes them.
+    const cellsOnly = (rows: string[]) =>
+      rows.map((r) => JSON.stringify({ ...JSON.parse(r), at: undefined })).sort()
+    const open = await patrolCells(chief)
+    expect(cellsOnly(open.kept)).toEqual(cellsOnly(open.recomputed))
+    expect(open.kept.filter((r) => JSON.parse(r).patrol_id === live).length).toBeGreaterThan(3)
+    const closed = await t.inject({ method: 'POST', url: `/api/patrols/${live}/close` })
+    expect(closed.statusCode, closed.body).toBe(200)
 
     const plan = await t.db.query<{ id: number }>(
       `INSERT INTO patrols (kind, chief_id, started_at, ended_at, track)

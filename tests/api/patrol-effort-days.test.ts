@@ -89,12 +89,20 @@ describe('patrol effort per cell and day follows the tracks', () => {
       },
     })
     expect(opened.statusCode, opened.body).toBe(201)
-    const appended = await t.inject({
-      method: 'POST',
-      url: `/api/patrols/${opened.json().id}/positions`,
-      payload: { positions: [{ lon: 120.205, lat: 30.8, at: Date.parse('2024-05-03T02:06:00Z') }] },
-    })
-    expect(appended.statusCode, appended.body).toBe(200)
+    // Each append adds the effort of the part it adds, which must come to what a recomputation
+    // gives, across midnight too.
+    for (const [i, at] of [
+      '2024-05-03T23:50:00Z',
+      '2024-05-04T00:10:00Z',
+      '2024-05-04T00:30:00Z',
+    ].entries()) {
+      const appended = await t.inject({
+        method: 'POST',
+        url: `/api/patrols/${opened.json().id}/positions`,
+        payload: { positions: [{ lon: 120.205 + i * 0.005, lat: 30.8, at: Date.parse(at) }] },
+      })
+      expect(appended.statusCode, appended.body).toBe(200)
+    }
     const mine = await effortDays(chief)
     expect(mine.kept.length).toBeGreaterThan(days.length)
     expect(mine.kept).toEqual(mine.recomputed)
