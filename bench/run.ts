@@ -6,6 +6,10 @@
 //   DATABASE_URL=… npm run bench       PostgreSQL (the database should be empty or hold the bench world)
 //   npm run bench -- hotspots          only the scenarios whose name holds the word
 //   npm run bench -- --incidents 1000000   first tops the world up to that many synthetic incidents
+//   npm run bench -- --tracks 10000        … and actual patrols (synthetic tracks of 200 fixes)
+//   npm run bench -- --backend postgres    PostgreSQL at DATABASE_URL, or shanshui_bench on 127.0.0.1
+//   npm run bench -- --backend embedded    PGlite even when DATABASE_URL is set
+//   npm run bench -- positions         sustained ingest of live positions (bench/positions.ts)
 import { appendFileSync, mkdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -14,7 +18,8 @@ import type { FastifyInstance } from 'fastify'
 import { projectRoot } from '../server/config.ts'
 import type { Db } from '../server/db/db.ts'
 import { DAILY_CELL, incidentCountsByCell, scanIncidentCounts } from '../server/domain/hotspots.ts'
-import { addSyntheticIncidents, openBenchWorld, world } from './world.ts'
+import { positionRuns, runPositions } from './positions.ts'
+import { addSyntheticIncidents, addSyntheticTracks, openBenchWorld, world } from './world.ts'
 
 const day = 86_400_000
 const iso = (t: number) => new Date(t).toISOString()
@@ -66,11 +71,17 @@ const sql = (name: string, runs: number, query: (db: Db) => Promise<unknown>, ta
 const hotspotWindow = { from: new Date(from30), to: world.end, cell: DAILY_CELL }
 
 const get = (url: string) => (): Request => ({ method: 'GET', url })
+// Tracks the bench uploads start at this time (long before the world's year) and are removed after.
+const benchTrackStart = '2020-01-01T00:00:00Z'
 const window30 = `from=${from30}&to=${to}`
 
 const scenarios: Scenario[] = [
   api('layers list', 10, get('/api/layers')),
   api('rivers layer (all)', 10, get('/api/layers/rivers')),
+  api('forests layer (all, GeoJSON)', 10, get('/api/layers/forests')),
+  // Vector tiles of the same layer: all of Huzhou at zoom 7, and the tile of its centre at zoom 9.
+  api('forests tile z7', 10, get('/api/tiles/forests/7/106/52.mvt')),
+  api('forests tile z9', 10, get('/api/tiles/forests/9/426/209.mvt')),
   api('incidents, 20 km viewport, 30 days', 10, get(`/api/incidents?bbox=${viewport}&${window30}`), 30),
   api('hotspots 500 m + Gi*, 30 days', 5, get(`/api/hotspots?${window30}`), 25),
   sql('hotspot counts, 30 days: daily cells', 10, (db) => incidentCountsByCell(db, hotspotWindow)),
@@ -95,6 +106,24 @@ const scenarios: Scenario[] = [
     }),
     10,
   ),
+  api(
+    'upload a 200-fix track',
+    20,
+    () => ({
+      method: 'POST',
+      url: '/api/patrols',
+      payload: {
+        type: 'Feature',
+        // About 6 km east along the Xitiao near Anji's county seat, fixes 30 m apart.
+        geometry: {
+          type: 'LineString',
+          coordinates: Array.from({ length: 200 }, (_, i) => [119.6 + i * 0.0003, 30.63]),
+        },
+        properties: { chief_id: 'chief-0001', started_at: benchTrackStart, ended_at: '2020-01-01T01:00:00Z' },
+      },
+    }),
+    5,
+  ),
 ]
 
 /** The p-quantile of the times (nearest rank). */
@@ -105,15 +134,30 @@ async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
+      backend: { type: 'string' },
       incidents: { type: 'string', default: '0' },
+      tracks: { type: 'string', default: '0' },
       out: { type: 'string', default: path.join(projectRoot, 'test-results', 'bench.jsonl') },
     },
   })
   // `npm run bench -- hotspot` runs only the scenarios whose name holds the word.
   const only = positionals[0]
-  const { db, app, cookie } = await openBenchWorld({ writesPerMinute: 1_000_000 })
+  if (values.backend !== undefined && values.backend !== 'embedded' && values.backend !== 'postgres') {
+    throw new Error(`--backend is embedded or postgres, not "${values.backend}"`)
+  }
+  const { db, app, cookie } = await openBenchWorld({ writesPerMinute: 1_000_000, backend: values.backend })
   const added = await addSyntheticIncidents(db, Number(values.incidents))
   if (added) console.log(`added ${added} synthetic incidents`)
+  const started = performance.now()
+  const tracks = await addSyntheticTracks(db, Number(values.tracks))
+  // Fresh planner statistics, as autovacuum would give a database that grew this much.
+  if (added || tracks) await db.query('ANALYZE')
+  if (tracks) {
+    const ms = performance.now() - started
+    console.log(
+      `added ${tracks} synthetic tracks of 200 fixes in ${(ms / 1000).toFixed(1)} s (${(ms / tracks).toFixed(2)} ms a track with its cells and effort)`,
+    )
+  }
   const [counts] = await db.query<{ incidents: number; patrols: number; places: number }>(
     `SELECT (SELECT count(*) FROM incidents)::int AS incidents, (SELECT count(*) FROM patrols)::int AS patrols,
             (SELECT count(*) FROM places WHERE patrol_every_days IS NOT NULL)::int AS places`,
@@ -152,9 +196,32 @@ async function main() {
     }
     appendFileSync(values.out, `${JSON.stringify(record)}\n`)
   }
+  for (const run of positionRuns.filter((r) => !only || r.name.includes(only))) {
+    const result = await runPositions({ app, db, cookie }, run)
+    const p50 = quantile(result.batchMs, 0.5)
+    const p95 = quantile(result.batchMs, 0.95)
+    console.log(
+      `${run.name.padEnd(48)} ${p50.toFixed(1).padStart(9)} ${p95.toFixed(1).padStart(9)}  ` +
+        `${Math.round(result.perSecond)} positions/s (${result.positions} in ${result.seconds.toFixed(1)} s)`,
+    )
+    const record = {
+      query: run.name,
+      backend: db.kind,
+      incidents: counts.incidents,
+      tracks: counts.patrols,
+      p50_ms: Math.round(p50 * 10) / 10,
+      p95_ms: Math.round(p95 * 10) / 10,
+      target_ms: null,
+      positions: result.positions,
+      positions_per_s: Math.round(result.perSecond),
+      at: new Date().toISOString(),
+    }
+    appendFileSync(values.out, `${JSON.stringify(record)}\n`)
+  }
   console.log(`\nthe same as JSON lines: ${values.out}`)
   // Bench reports are not kept: the world stays as it was loaded.
   await db.query("DELETE FROM incidents WHERE description = 'bench: bird trap'")
+  await db.query('DELETE FROM patrols WHERE started_at = $1', [benchTrackStart])
   await app.close()
   await db.close()
 }

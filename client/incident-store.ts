@@ -1,6 +1,15 @@
 import { type Accessor, batch, createMemo, createResource, createSignal, onCleanup } from 'solid-js'
+import { type IncidentColumns, indexOfId } from './incident-columns.ts'
 import { type IncidentFilters, matchesFilters, windowRange } from './incident-filters.ts'
-import { type IncidentFeature, type IncidentList, incidentsApi } from './incidents-api.ts'
+import {
+  type IncidentCategory,
+  type IncidentFeature,
+  type IncidentList,
+  incidentCategories,
+  incidentStatuses,
+  incidentsApi,
+  isOpen,
+} from './incidents-api.ts'
 import type { IncidentMessage } from './live-feed.ts'
 
 /**
@@ -8,7 +17,25 @@ import type { IncidentMessage } from './live-feed.ts'
  * costs nothing) and kept up to date by the live feed in between fetches. Live changes override the
  * fetched rows; an incident that no longer passes the filters (say, resolved while only open ones are
  * shown) leaves the map.
+ *
+ * Two fetches of the same filter: every incident as columns (typed arrays, up to 2 M) for the dots,
+ * clusters and counts, and the newest 5,000 with all their fields for hover cards and look-ups.
  */
+
+/** The columns with the live changes laid over them (what the map draws and the dock counts). */
+export interface LiveColumns {
+  columns: IncidentColumns
+  /** Rows of `columns` that a live change replaces (or removes); not drawn. */
+  hidden: ReadonlySet<number>
+  /** Changed or new incidents that pass the filters, drawn on top. */
+  extra: readonly IncidentFeature[]
+}
+
+export interface IncidentSummary {
+  count: number
+  open: number
+  byCategory: ReadonlyMap<IncidentCategory, number>
+}
 
 export interface FeedEntry {
   /** The SSE event id: unique per change. */
@@ -49,6 +76,52 @@ export function createIncidentStore(filters: Accessor<IncidentFilters>) {
     // Changes that arrived before this fetch began are in its answer; later ones still apply.
     setLive((entries) => new Map([...entries].filter(([, entry]) => entry.receivedAt >= started)))
     return result
+  })
+
+  const [columns] = createResource(query, (q) =>
+    incidentsApi.columns({ ...q.range, categories: q.filters.categories, statuses: q.filters.statuses }),
+  )
+
+  const liveColumns = createMemo<LiveColumns | undefined>(() => {
+    const base = columns.latest
+    if (!base) return undefined
+    const { range, filters: f } = query()
+    const hidden = new Set<number>()
+    const extra: IncidentFeature[] = []
+    for (const [id, change] of live()) {
+      const index = indexOfId(base, id)
+      if (index >= 0) hidden.add(index)
+      if (matchesFilters(change.feature.properties, f, range)) extra.push(change.feature)
+    }
+    return { columns: base, hidden, extra }
+  })
+
+  /** Counts for the dock, from the columns (every incident of the window). */
+  const summary = createMemo<IncidentSummary>(() => {
+    const data = liveColumns()
+    const openIndexes = new Set(incidentStatuses.flatMap((s, i) => (isOpen(s) ? [i] : [])))
+    const perCategory = new Array<number>(incidentCategories.length).fill(0)
+    let count = 0
+    let open = 0
+    if (data) {
+      const { categories, statuses } = data.columns
+      for (let i = 0; i < data.columns.count; i++) {
+        if (data.hidden.has(i)) continue
+        count++
+        perCategory[categories[i] as number]++
+        if (openIndexes.has(statuses[i] as number)) open++
+      }
+      for (const f of data.extra) {
+        count++
+        perCategory[incidentCategories.indexOf(f.properties.category)]++
+        if (isOpen(f.properties.status)) open++
+      }
+    }
+    return {
+      count,
+      open,
+      byCategory: new Map(incidentCategories.map((c, i) => [c, perCategory[i] as number])),
+    }
   })
 
   const incidents = createMemo<IncidentFeature[]>(() => {
@@ -121,16 +194,25 @@ export function createIncidentStore(filters: Accessor<IncidentFilters>) {
   const byId = createMemo(() => new Map(incidents().map((f) => [f.properties.id, f])))
 
   return {
-    /** The incidents passing the filters, live changes included. */
+    /** The newest incidents passing the filters with all their fields, live changes included. */
     incidents,
     byId,
     list,
+    /** Every incident of the filters as columns, with the live changes over them. */
+    columns: liveColumns,
+    summary,
     /** The window's bounds of the current fetch. */
     range: () => query().range,
-    loading: () => list.loading,
-    error: () => (list.state === 'errored' ? (list.error as unknown) : undefined),
-    truncated: () => list.latest?.truncated ?? false,
-    limit: () => list.latest?.limit,
+    loading: () => list.loading || columns.loading,
+    error: () =>
+      list.state === 'errored'
+        ? (list.error as unknown)
+        : columns.state === 'errored'
+          ? (columns.error as unknown)
+          : undefined,
+    /** Whether the columns (every incident of the window) stopped at their limit. */
+    truncated: () => columns.latest?.truncated ?? false,
+    limit: () => columns.latest?.limit,
     feed,
     /** Incident ids that glow, with the time (ms) they stop. */
     highlights,

@@ -15,6 +15,7 @@ import {
   Show,
 } from 'solid-js'
 import { api, type BBox } from './api.ts'
+import { categoryAt, indexOfId, lonLatAt, occurredAt, statusAt } from './incident-columns.ts'
 import {
   type IncidentFilters,
   parseIncidentHash,
@@ -25,20 +26,22 @@ import { createIncidentStore } from './incident-store.ts'
 import {
   featureOf,
   type IncidentDetail,
-  type IncidentFeature,
   type IncidentStatus,
   incidentsApi,
   type ResponsibleCandidate,
 } from './incidents-api.ts'
 import { type LiveState, openLiveFeed } from './live-feed.ts'
-import { clusterIncidents, clusterRadius } from './map/incident-clusters.ts'
+import { cellsOfColumns, clusterRadius, clustersOfCells } from './map/incident-clusters.ts'
 import { HighlightMarkers, ReportMarker } from './map/incident-markers.tsx'
 import { clusterBelowZoom } from './map/incident-style.ts'
 import {
+  buildIncidentDots,
   createIncidentClusterLayers,
-  createIncidentPointsLayer,
+  createIncidentDotsLayers,
+  type DotSet,
+  handledRadius,
   incidentRadius,
-  sortForDrawing,
+  openRadius,
 } from './map/incidents-layer.ts'
 import { createResponsibleLayers, type ResponsibleTarget } from './map/responsible-layer.ts'
 import { IncidentToasts } from './panels/incident-toasts.tsx'
@@ -144,11 +147,39 @@ export function createIncidents(options: { zoom: Accessor<number> }) {
 
   const zoomLevel = createMemo(() => Math.floor(options.zoom()))
   const clustered = createMemo(() => zoomLevel() < clusterBelowZoom)
-  const sorted = createMemo(() => (clustered() ? [] : sortForDrawing(store.incidents())))
-  const clusters = createMemo(() => (clustered() ? clusterIncidents(store.incidents(), zoomLevel()) : []))
-  const incidentLayers = createMemo<Layer[]>(() =>
-    clustered() ? createIncidentClusterLayers(clusters()) : [createIncidentPointsLayer(sorted())],
-  )
+  // Both are built once per fetch (or live change), whatever the zoom: zooming in and out then only
+  // switches layers and merges cells, it never walks every incident again.
+  const dots = createMemo(() => {
+    const data = store.columns()
+    return data && buildIncidentDots(data)
+  })
+  const finestCells = createMemo(() => {
+    const data = store.columns()
+    return data && cellsOfColumns(data, clusterBelowZoom - 1)
+  })
+  const clusters = createMemo(() => {
+    const cells = finestCells()
+    return clustered() && cells ? clustersOfCells(cells, zoomLevel()) : []
+  })
+  /** An incident's fields for the hover card: all of them for the newest, else what the columns hold. */
+  const describe = (id: number): Record<string, unknown> => {
+    const known = store.byId().get(id)
+    if (known) return known.properties as unknown as Record<string, unknown>
+    const columns = store.columns()?.columns
+    const index = columns ? indexOfId(columns, id) : -1
+    if (!columns || index < 0) return { id }
+    return {
+      id,
+      category: categoryAt(columns, index),
+      status: statusAt(columns, index),
+      occurred_at: occurredAt(columns, index).toISOString(),
+    }
+  }
+  const incidentLayers = createMemo<Layer[]>(() => {
+    if (clustered()) return createIncidentClusterLayers(clusters())
+    const drawn = dots()
+    return drawn ? createIncidentDotsLayers(drawn, describe) : []
+  })
   const responsibleLayers = createMemo<Layer[]>(() => {
     const d = current()
     const found = positions.latest
@@ -175,7 +206,7 @@ export function createIncidents(options: { zoom: Accessor<number> }) {
 
   /** The incident or cluster drawn under a screen point, by distance to what is drawn there. */
   const hitTest = (m: MapLibreMap, x: number, y: number) => {
-    let best: { distance: number; incident?: IncidentFeature; cluster?: [number, number] } | undefined
+    let best: { distance: number; id?: number; cluster?: [number, number] } | undefined
     const consider = (
       lonLat: [number, number],
       radius: number,
@@ -191,9 +222,32 @@ export function createIncidents(options: { zoom: Accessor<number> }) {
         consider(position, clusterRadius(c.properties.count), { cluster: position })
       }
     } else {
-      // Drawing order: later ones are on top and win ties.
-      for (const f of sorted())
-        consider(f.geometry.coordinates as [number, number], incidentRadius(f), { incident: f })
+      const drawn = dots()
+      if (!drawn) return best
+      // Only dots inside the box around the click are projected: a scan of the typed arrays, not
+      // a projection of a million points. Drawing order: later ones are on top and win ties.
+      const reach = openRadius + 4
+      const sw = m.unproject([x - reach, y + reach])
+      const ne = m.unproject([x + reach, y - reach])
+      const [originLon, originLat] = drawn.origin
+      const near = (set: DotSet, radius: number) => {
+        const [west, south, east, north] = [
+          sw.lng - originLon,
+          sw.lat - originLat,
+          ne.lng - originLon,
+          ne.lat - originLat,
+        ]
+        for (let i = 0; i < set.length; i++) {
+          const dLon = set.positions[2 * i] as number
+          const dLat = set.positions[2 * i + 1] as number
+          if (dLon < west || dLon > east || dLat < south || dLat > north) continue
+          consider([originLon + dLon, originLat + dLat], radius, { id: set.ids[i] as number })
+        }
+      }
+      near(drawn.handled, handledRadius)
+      near(drawn.open, openRadius)
+      for (const f of drawn.live)
+        consider(f.geometry.coordinates as [number, number], incidentRadius(f), { id: f.properties.id })
     }
     return best
   }
@@ -208,7 +262,7 @@ export function createIncidents(options: { zoom: Accessor<number> }) {
           return
         }
         const hit = hitTest(m, event.point.x, event.point.y)
-        if (hit?.incident) setSelected(hit.incident.properties.id)
+        if (hit?.id !== undefined) setSelected(hit.id)
         else if (hit?.cluster) m.easeTo({ center: hit.cluster, zoom: m.getZoom() + 2, duration: 400 })
       }
       m.on('click', onClick)
@@ -297,7 +351,10 @@ export function createIncidents(options: { zoom: Accessor<number> }) {
       })
       if (options.fly && id !== undefined) {
         const f = store.byId().get(id)
+        const columns = store.columns()?.columns
+        const index = columns ? indexOfId(columns, id) : -1
         if (f) flyTo(f.geometry.coordinates as [number, number])
+        else if (columns && index >= 0) flyTo(lonLatAt(columns, index))
       }
     },
     store,

@@ -20,6 +20,7 @@ import planRoutes from './routes/plans.ts'
 import sessionRoutes from './routes/session.ts'
 import stationRoutes from './routes/stations.ts'
 import summaryRoutes from './routes/summary.ts'
+import tileRoutes from './routes/tiles.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -71,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { prefix: '/api' })
   await app.register(sessionRoutes, { prefix: '/api' })
   await app.register(layerRoutes, { prefix: '/api' })
+  await app.register(tileRoutes, { prefix: '/api' })
   await app.register(importRoutes, { prefix: '/api' })
   await app.register(incidentRoutes, { prefix: '/api' })
   await app.register(eventRoutes, { prefix: '/api' })

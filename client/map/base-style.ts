@@ -2,11 +2,13 @@ import type { FeatureCollection } from 'geojson'
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl'
 import type { LayerId } from '../api.ts'
 import { districtLineColor, layerDefinition } from './catalog.ts'
+import { placeTileAreaLayers, placeTileRoadLayer, placeTileSources } from './place-tiles.ts'
 
 /**
  * The offline base map: a background colour and GeoJSON sources that the app fills from our own API
- * (boundaries, lakes, reservoirs, rivers). No tiles, no glyphs, no sprites, so nothing is fetched
- * from the internet and there are no symbol layers; labels are drawn by deck.gl (labels-layer.ts).
+ * (boundaries, lakes, reservoirs, rivers), and at low zoom the large place layers as vector tiles
+ * from our own API (place-tiles.ts). No glyphs, no sprites, so nothing is fetched from the internet
+ * and there are no symbol layers; labels are drawn by deck.gl (labels-layer.ts).
  */
 
 /** The GeoJSON sources of the base map, one per API layer. */
@@ -50,8 +52,8 @@ const empty: FeatureCollection = { type: 'FeatureCollection', features: [] }
 const isProvince: ['==', ['get', string], string] = ['==', ['get', 'level'], 'province']
 const isDistrict: ['==', ['get', string], string] = ['==', ['get', 'level'], 'district']
 
-/** Builds the style; `visible` says which sources start shown. */
-export function buildBaseStyle(visible: ReadonlySet<LayerId>): StyleSpecification {
+/** Builds the style; `visible` says which sources start shown, `origin` is the API's (for tile URLs). */
+export function buildBaseStyle(visible: ReadonlySet<LayerId>, origin: string): StyleSpecification {
   const visibility = (id: BaseSourceId) => (visible.has(id) ? 'visible' : 'none') as 'visible' | 'none'
   const boundaries = layerDefinition('boundaries')
   const lakes = layerDefinition('lakes')
@@ -76,6 +78,7 @@ export function buildBaseStyle(visible: ReadonlySet<LayerId>): StyleSpecificatio
       layout: { visibility: visibility('boundaries') },
       paint: { 'fill-color': boundaries.color, 'fill-antialias': false },
     },
+    ...placeTileAreaLayers(visible),
     {
       id: 'lakes-fill',
       type: 'fill',
@@ -115,6 +118,7 @@ export function buildBaseStyle(visible: ReadonlySet<LayerId>): StyleSpecificatio
         'line-width': ['interpolate', ['exponential', 1.5], ['zoom'], 7, 0.8, 10, 1.6, 14, 4],
       },
     },
+    placeTileRoadLayer(visible),
     {
       id: 'districts-line',
       type: 'line',
@@ -156,9 +160,12 @@ export function buildBaseStyle(visible: ReadonlySet<LayerId>): StyleSpecificatio
   return {
     version: 8,
     name: 'Shanshui offline base',
-    sources: Object.fromEntries(
-      [...baseSources, bordersSource].map((id) => [id, { type: 'geojson', data: empty, promoteId: 'id' }]),
-    ),
+    sources: {
+      ...Object.fromEntries(
+        [...baseSources, bordersSource].map((id) => [id, { type: 'geojson', data: empty, promoteId: 'id' }]),
+      ),
+      ...placeTileSources(origin),
+    },
     layers,
   }
 }

@@ -1,5 +1,13 @@
 import type { Feature, Point } from 'geojson'
-import { type IncidentCategory, type IncidentFeature, isOpen } from '../incidents-api.ts'
+import type { IncidentColumns } from '../incident-columns.ts'
+import type { LiveColumns } from '../incident-store.ts'
+import {
+  type IncidentCategory,
+  type IncidentFeature,
+  incidentCategories,
+  incidentStatuses,
+  isOpen,
+} from '../incidents-api.ts'
 
 /**
  * A simple screen-grid clustering for the zoomed-out map: incidents falling into the same square of
@@ -34,40 +42,114 @@ export function worldPixel(lon: number, lat: number, zoom: number): [number, num
   return [x, y]
 }
 
-export function clusterIncidents(
-  incidents: readonly IncidentFeature[],
+/** Sums of one grid cell: enough to merge cells and to make the cluster's properties. */
+interface CellSums {
+  x: number
+  y: number
+  lon: number
+  lat: number
+  count: number
+  open: number
+  perCategory: number[]
+}
+
+/** Cells at one zoom, keyed by `x * 2^16 + y`. */
+export interface ClusterCells {
+  zoom: number
+  cells: Map<number, CellSums>
+}
+
+const cellKey = (x: number, y: number) => x * 65_536 + y
+
+function addTo(cells: Map<number, CellSums>, x: number, y: number, lon: number, lat: number): CellSums {
+  const key = cellKey(x, y)
+  let cell = cells.get(key)
+  if (!cell) {
+    cell = {
+      x,
+      y,
+      lon: 0,
+      lat: 0,
+      count: 0,
+      open: 0,
+      perCategory: new Array(incidentCategories.length).fill(0),
+    }
+    cells.set(key, cell)
+  }
+  cell.lon += lon
+  cell.lat += lat
+  cell.count++
+  return cell
+}
+
+/**
+ * The incidents of the columns (without the rows live changes replaced, with the changed ones)
+ * binned once at `zoom`, the finest clustered zoom. Cells of a coarser zoom are unions of these
+ * (the grid halves with each zoom), so zooming out only merges cells: the pass over every incident
+ * runs once per fetch, not once per zoom.
+ */
+export function cellsOfColumns(
+  { columns, hidden, extra }: LiveColumns,
   zoom: number,
   cellPx = 64,
-): IncidentCluster[] {
-  const z = Math.floor(zoom)
-  const cells = new Map<
-    string,
-    { lon: number; lat: number; count: number; open: number; byCategory: Map<IncidentCategory, number> }
-  >()
-  for (const incident of incidents) {
-    const [lon, lat] = incident.geometry.coordinates as [number, number]
-    const [x, y] = worldPixel(lon, lat, z)
-    const key = `${z}/${Math.floor(x / cellPx)}/${Math.floor(y / cellPx)}`
-    let cell = cells.get(key)
-    if (!cell) {
-      cell = { lon: 0, lat: 0, count: 0, open: 0, byCategory: new Map() }
-      cells.set(key, cell)
-    }
-    cell.lon += lon
-    cell.lat += lat
-    cell.count++
-    if (isOpen(incident.properties.status)) cell.open++
-    const category = incident.properties.category
-    cell.byCategory.set(category, (cell.byCategory.get(category) ?? 0) + 1)
+): ClusterCells {
+  const cells = new Map<number, CellSums>()
+  const openStatus = incidentStatuses.map(isOpen)
+  const [originLon, originLat] = columns.origin
+  for (let i = 0; i < columns.count; i++) {
+    if (hidden.has(i)) continue
+    const lon = originLon + (columns.positions[2 * i] as number)
+    const lat = originLat + (columns.positions[2 * i + 1] as number)
+    const [x, y] = worldPixel(lon, lat, zoom)
+    const cell = addTo(cells, Math.floor(x / cellPx), Math.floor(y / cellPx), lon, lat)
+    if (openStatus[columns.statuses[i] as number]) cell.open++
+    ;(cell.perCategory[columns.categories[i] as number] as number)++
   }
-  return [...cells].map(([key, cell]) => {
-    const categories = [...cell.byCategory].sort((a, b) => b[1] - a[1])
+  for (const incident of extra) {
+    const [lon, lat] = incident.geometry.coordinates as [number, number]
+    const [x, y] = worldPixel(lon, lat, zoom)
+    const cell = addTo(cells, Math.floor(x / cellPx), Math.floor(y / cellPx), lon, lat)
+    if (isOpen(incident.properties.status)) cell.open++
+    ;(cell.perCategory[incidentCategories.indexOf(incident.properties.category)] as number)++
+  }
+  return { zoom, cells }
+}
+
+/** The clusters at a zoom at or below the cells' own, at the mean position of their incidents. */
+export function clustersOfCells(finest: ClusterCells, zoom: number): IncidentCluster[] {
+  const z = Math.min(Math.floor(zoom), finest.zoom)
+  const shift = finest.zoom - z
+  let cells = finest.cells
+  if (shift > 0) {
+    cells = new Map()
+    for (const cell of finest.cells.values()) {
+      const x = Math.floor(cell.x / 2 ** shift)
+      const y = Math.floor(cell.y / 2 ** shift)
+      const key = cellKey(x, y)
+      const merged = cells.get(key)
+      if (!merged) cells.set(key, { ...cell, x, y, perCategory: [...cell.perCategory] })
+      else {
+        merged.lon += cell.lon
+        merged.lat += cell.lat
+        merged.count += cell.count
+        merged.open += cell.open
+        cell.perCategory.forEach((n, i) => {
+          merged.perCategory[i] = (merged.perCategory[i] as number) + n
+        })
+      }
+    }
+  }
+  return [...cells.values()].map((cell) => {
+    const categories = incidentCategories
+      .map((category, i): [IncidentCategory, number] => [category, cell.perCategory[i] as number])
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1])
     return {
       type: 'Feature',
       geometry: { type: 'Point', coordinates: [cell.lon / cell.count, cell.lat / cell.count] },
       properties: {
         cluster: true,
-        key,
+        key: `${z}/${cell.x}/${cell.y}`,
         count: cell.count,
         open: cell.open,
         categories,
@@ -75,6 +157,25 @@ export function clusterIncidents(
       },
     }
   })
+}
+
+/** Clusters of features alone (no columns), at a zoom. */
+export function clusterIncidents(incidents: readonly IncidentFeature[], zoom: number): IncidentCluster[] {
+  const z = Math.floor(zoom)
+  return clustersOfCells(cellsOfColumns({ columns: noColumns, hidden: new Set(), extra: incidents }, z), z)
+}
+
+const noColumns: IncidentColumns = {
+  count: 0,
+  limit: 0,
+  truncated: false,
+  origin: [0, 0],
+  epoch: 0,
+  ids: new Uint32Array(0),
+  positions: new Float32Array(0),
+  occurred: new Uint32Array(0),
+  categories: new Uint8Array(0),
+  statuses: new Uint8Array(0),
 }
 
 /** The drawn radius of a cluster in pixels: a lone incident is a dot, more grow with the square root. */

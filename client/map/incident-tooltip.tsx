@@ -62,7 +62,10 @@ export const IncidentTooltip: Component<IncidentTooltipProps> = (props) => {
               </span>{' '}
               · {formatDateTime(i().occurred_at)}
             </div>
-            <div class="tooltip-line">{whereName(i())}</div>
+            {/* Older incidents of a large window come from the columns, without their place. */}
+            <Show when={i().district !== undefined}>
+              <div class="tooltip-line">{whereName(i())}</div>
+            </Show>
             <Show when={i().chief}>
               {(chief) => (
                 <div class="tooltip-line">{t('incident.tooltip.chief', { name: localName(chief()) })}</div>

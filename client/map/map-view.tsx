@@ -43,6 +43,13 @@ import {
 } from './labels-layer.ts'
 import type { LayerDataMap } from './layer-data.ts'
 import { installTransformCompat } from './maplibre-compat.ts'
+import {
+  hoverablePlaceTileLayers,
+  isTiledPlaceLayer,
+  placeTileLayersOf,
+  tiledBelowZoom,
+  tiledPlaceLayers,
+} from './place-tiles.ts'
 import { createPlacesLayer, type DeckPlaceLayerId } from './places-layer.ts'
 import { createStationsLayers } from './stations-layer.ts'
 import type { HoverInfo } from './tooltip.tsx'
@@ -88,6 +95,8 @@ export const MapView: Component<MapViewProps> = (props) => {
   const [map, setMap] = createSignal<MapLibreMap>()
   const [styleLoaded, setStyleLoaded] = createSignal(false)
   const [zoom, setZoom] = createSignal(zoomStep(props.view.zoom))
+  // Whether deck.gl draws the tiled place layers (at and above the switch) or MapLibre's tiles do.
+  const [detailed, setDetailed] = createSignal(props.view.zoom >= tiledBelowZoom)
   const [region, setRegion] = createSignal<Region>()
 
   onMount(() => {
@@ -97,7 +106,7 @@ export const MapView: Component<MapViewProps> = (props) => {
     try {
       instance = new MapLibreMap({
         container,
-        style: buildBaseStyle(props.visible),
+        style: buildBaseStyle(props.visible, location.origin),
         center: [props.view.lon, props.view.lat],
         zoom: props.view.zoom,
         minZoom,
@@ -152,7 +161,10 @@ export const MapView: Component<MapViewProps> = (props) => {
       setRegion(regionInView())
       props.onViewChange(viewOf())
     }
-    const onZoom = () => setZoom(zoomStep(instance.getZoom()))
+    const onZoom = () => {
+      setZoom(zoomStep(instance.getZoom()))
+      setDetailed(instance.getZoom() >= tiledBelowZoom)
+    }
     const onError = (event: { error?: { message?: string } }) => {
       const message = event.error?.message ?? 'unknown map error'
       console.error('[shanshui] map error:', event.error)
@@ -229,6 +241,11 @@ export const MapView: Component<MapViewProps> = (props) => {
           instance.setLayoutProperty(layer, 'visibility', visible.has(id) ? 'visible' : 'none')
         }
       }
+      for (const id of tiledPlaceLayers) {
+        for (const layer of placeTileLayersOf[id]) {
+          instance.setLayoutProperty(layer, 'visibility', visible.has(id) ? 'visible' : 'none')
+        }
+      }
       redraw()
     })
 
@@ -256,18 +273,20 @@ export const MapView: Component<MapViewProps> = (props) => {
       if (!styleLoaded()) return
       const data = props.data
       const visible = props.visible
+      // Below the switch the tiles draw these layers (place-tiles.ts); deck.gl keeps them, hidden.
+      const drawnHere = (id: DeckPlaceLayerId) => visible.has(id) && (detailed() || !isTiledPlaceLayer(id))
       const layers: Layer[] = []
       for (const id of areaLayers) {
         const collection = data[id]
         if (collection)
-          layers.push(createPlacesLayer(id, collection, { visible: visible.has(id), beforeId: waterLayerId }))
+          layers.push(createPlacesLayer(id, collection, { visible: drawnHere(id), beforeId: waterLayerId }))
       }
-      if (data.roads) layers.push(createPlacesLayer('roads', data.roads, { visible: visible.has('roads') }))
+      if (data.roads) layers.push(createPlacesLayer('roads', data.roads, { visible: drawnHere('roads') }))
       if (data.jurisdictions)
         layers.push(createJurisdictionsLayer(data.jurisdictions, visible.has('jurisdictions')))
       if (data.chiefs) layers.push(createChiefsLayer(data.chiefs, visible.has('chiefs')))
       if (data.markets)
-        layers.push(createPlacesLayer('markets', data.markets, { visible: visible.has('markets') }))
+        layers.push(createPlacesLayer('markets', data.markets, { visible: drawnHere('markets') }))
       if (data.stations) layers.push(...createStationsLayers(data.stations, visible.has('stations')))
       baseLayers = layers
       labelLayers = createLabelsLayers(placed())
@@ -335,7 +354,13 @@ export const MapView: Component<MapViewProps> = (props) => {
   )
 }
 
-/** The feature under the pointer: deck.gl's layers first (they are on top), then the base map's water. */
+/** MapLibre layers a pointer can hover, with the API layer of each. */
+const hoverableMapLayers: Record<string, LayerId> = { ...hoverableBaseLayers, ...hoverablePlaceTileLayers }
+
+/**
+ * The feature under the pointer: deck.gl's layers first (they are on top), then the base map's water
+ * and, at low zoom, the tiled places.
+ */
 function pick(
   map: MapLibreMap,
   overlay: MapboxOverlay,
@@ -354,12 +379,12 @@ function pick(
     const layer = picked.layer.id.split('--')[0] as LayerId
     return { x, y, layer, properties: object.properties }
   }
-  const layers = Object.keys(hoverableBaseLayers).filter(
+  const layers = Object.keys(hoverableMapLayers).filter(
     (id) => map.getLayoutProperty(id, 'visibility') !== 'none',
   )
   if (layers.length === 0) return null
   const [feature] = map.queryRenderedFeatures([x, y], { layers })
   if (!feature) return null
-  const layer = hoverableBaseLayers[feature.layer.id]
+  const layer = hoverableMapLayers[feature.layer.id]
   return layer ? { x, y, layer, properties: feature.properties ?? {} } : null
 }

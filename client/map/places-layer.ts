@@ -18,7 +18,7 @@ export const deckPlaceLayers = [
 export type DeckPlaceLayerId = (typeof deckPlaceLayers)[number]
 
 /** Fill opacity per kind: forests cover large hills and stay light, small sites are stronger. */
-const fillAlpha: Record<DeckPlaceLayerId, number> = {
+export const fillAlpha: Record<DeckPlaceLayerId, number> = {
   water_sources: 45,
   forests: 80,
   mines: 150,
@@ -27,6 +27,9 @@ const fillAlpha: Record<DeckPlaceLayerId, number> = {
   roads: 255,
   markets: 255,
 }
+
+/** Outline opacity per kind: forest outlines stay faint so the many zones do not crowd the map. */
+export const strokeAlpha = (id: DeckPlaceLayerId) => (id === 'markets' ? 255 : id === 'forests' ? 150 : 220)
 
 /** Areas lie under the water (`beforeId`), everything else above the base map. */
 const areaKinds = new Set<DeckPlaceLayerId>(['water_sources', 'forests', 'mines', 'scenic', 'projects'])
@@ -51,7 +54,7 @@ export function createPlacesLayer(
 ): Layer {
   const definition = layerDefinition(id)
   const fill: RGBA = rgba(definition.color, fillAlpha[id])
-  const stroke: RGBA = rgba(definition.stroke, id === 'markets' ? 255 : id === 'forests' ? 150 : 220)
+  const stroke: RGBA = rgba(definition.stroke, strokeAlpha(id))
   const isArea = areaKinds.has(id)
   const isWaterSource = id === 'water_sources'
   return new GeoJsonLayer<PlaceProps, { getDashArray?: [number, number]; dashUnits?: 'pixels' }>({

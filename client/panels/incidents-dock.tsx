@@ -1,4 +1,4 @@
-import { type Component, createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
+import { type Component, createSignal, For, Match, Show, Switch } from 'solid-js'
 import { formatNumber, t } from '../i18n/index.ts'
 import { chinaDay, type IncidentFilters, type TimeWindow, windowPresets } from '../incident-filters.ts'
 import { categoryName, formatClock, statusName, whereName } from '../incident-format.ts'
@@ -9,7 +9,6 @@ import {
   type IncidentStatus,
   incidentCategories,
   incidentStatuses,
-  isOpen,
   openStatuses,
 } from '../incidents-api.ts'
 import { categoryColors, clusterBelowZoom, statusColors } from '../map/incident-style.ts'
@@ -26,12 +25,6 @@ import { ReportForm } from './report-form.tsx'
  */
 export const IncidentsDock: Component<{ incidents: IncidentsController }> = (props) => {
   const inc = () => props.incidents
-  const open = createMemo(
-    () =>
-      inc()
-        .store.incidents()
-        .filter((f) => isOpen(f.properties.status)).length,
-  )
   return (
     <aside
       class="incidents-dock"
@@ -39,7 +32,7 @@ export const IncidentsDock: Component<{ incidents: IncidentsController }> = (pro
       data-testid="incidents-dock"
       data-live={inc().liveState()}
       data-loading={inc().store.loading() ? 'true' : undefined}
-      data-incident-count={inc().store.incidents().length}
+      data-incident-count={inc().store.summary().count}
     >
       <div class="inc-dock-head">
         <h2>{t('incident.dock.title')}</h2>
@@ -75,8 +68,8 @@ export const IncidentsDock: Component<{ incidents: IncidentsController }> = (pro
         </Show>
         <span>
           {t('incident.summary', {
-            count: formatNumber(inc().store.incidents().length),
-            open: formatNumber(open()),
+            count: formatNumber(inc().store.summary().count),
+            open: formatNumber(inc().store.summary().open),
           })}
         </span>
         <Show when={inc().store.truncated()}>
@@ -213,12 +206,7 @@ const Overview: Component<{ incidents: IncidentsController }> = (props) => {
   const inc = () => props.incidents
   const filters = () => inc().filters()
   const setFilters = (next: Partial<IncidentFilters>) => inc().setFilters({ ...filters(), ...next })
-  const counts = createMemo(() => {
-    const byCategory = new Map<IncidentCategory, number>()
-    for (const f of inc().store.incidents())
-      byCategory.set(f.properties.category, (byCategory.get(f.properties.category) ?? 0) + 1)
-    return byCategory
-  })
+  const counts = () => inc().store.summary().byCategory
   const categoryShown = (c: IncidentCategory) =>
     filters().categories.length === 0 || filters().categories.includes(c)
   const statusShown = (s: IncidentStatus) => filters().statuses.length === 0 || filters().statuses.includes(s)

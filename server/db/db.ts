@@ -1,7 +1,17 @@
+/** A value as COPY takes it: text in the column type's input syntax, a number, or NULL. */
+export type CopyValue = string | number | null
+
 /** Something that runs SQL: the database itself, or a transaction on it. */
 export interface Queryable {
   /** Runs one parameterised statement and returns its rows. */
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>
+  /**
+   * Bulk-loads rows into `table`'s `columns` with COPY (text format; server/db/copy.ts) and returns
+   * the number of rows stored: for thousands of rows at once (when it pays off: COPY_MIN_FIXES in
+   * server/domain/positions.ts). The table and column names come from the code, never from a
+   * request. All rows or none, like one INSERT.
+   */
+  copyRows(table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<number>
 }
 
 /**

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite, types } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
+import { copyStatement, copyText } from './copy.ts'
 import type { Db, Queryable } from './db.ts'
 
 // Same value shapes as the PostgreSQL backend: numeric as a JS number.
@@ -11,14 +12,21 @@ export async function openEmbeddedDb(dataDir: string): Promise<Db> {
   mkdirSync(dataDir, { recursive: true })
   const pg = await PGlite.create({ dataDir, extensions: { postgis }, parsers })
   await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis')
-  const run =
-    (q: { query: PGlite['query'] }): Queryable['query'] =>
-    async <Row>(sql: string, params: readonly unknown[] = []) =>
-      (await q.query<Row>(sql, params as unknown[])).rows
+  const queryable = (q: { query: PGlite['query'] }): Queryable => ({
+    query: async <Row>(sql: string, params: readonly unknown[] = []) =>
+      (await q.query<Row>(sql, params as unknown[])).rows,
+    // PGlite has no COPY FROM STDIN: the text goes in as a Blob that COPY reads from /dev/blob.
+    async copyRows(table, columns, rows) {
+      const result = await q.query(copyStatement(table, columns, "'/dev/blob'"), [], {
+        blob: new Blob([...copyText(rows)]),
+      })
+      return result.affectedRows ?? 0
+    },
+  })
   return {
     kind: 'embedded',
-    query: run(pg),
-    transaction: (fn) => pg.transaction((tx) => fn({ query: run(tx) })),
+    ...queryable(pg),
+    transaction: (fn) => pg.transaction((tx) => fn(queryable(tx))),
     async exec(sql) {
       try {
         await pg.exec(sql)

@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import { copyStatement, copyText } from './copy.ts'
 import type { Db, Queryable } from './db.ts'
 
 // int8 (counts, sums) and numeric as JS numbers, as PGlite gives them.
@@ -30,14 +34,31 @@ export async function openPostgresDb(connectionString: string): Promise<Db> {
     (q: pg.Pool | pg.PoolClient): Queryable['query'] =>
     async <Row>(sql: string, params: readonly unknown[] = []) =>
       (await q.query(sql, params as unknown[])).rows as Row[]
+  // COPY FROM STDIN streamed through pg-copy-streams; a failing source sends CopyFail, storing nothing.
+  const copyInto = async (
+    client: pg.PoolClient,
+    ...[table, columns, rows]: Parameters<Queryable['copyRows']>
+  ) => {
+    const copy = client.query(copyFrom(copyStatement(table, columns, 'STDIN')))
+    await pipeline(Readable.from(copyText(rows)), copy)
+    return copy.rowCount
+  }
   return {
     kind: 'postgres',
     query: run(pool),
+    async copyRows(...args) {
+      const client = await pool.connect()
+      try {
+        return await copyInto(client, ...args)
+      } finally {
+        client.release()
+      }
+    },
     async transaction(fn) {
       const client = await pool.connect()
       try {
         await client.query('BEGIN')
-        const result = await fn({ query: run(client) })
+        const result = await fn({ query: run(client), copyRows: (...args) => copyInto(client, ...args) })
         await client.query('COMMIT')
         return result
       } catch (error) {

@@ -158,7 +158,7 @@ export function placeCoverage(db: Queryable, q: CoverageQuery): Promise<PlaceCov
 async function cellCoverage(db: Queryable, q: CoverageQuery): Promise<PlaceCoverage[]> {
   const rows = await db.query<Omit<PlaceCoverage, 'coverage'>>(
     `WITH target AS MATERIALIZED (${targetPlaces}),
-     window_cells AS MATERIALIZED (
+     window_cells AS (
        SELECT cx, cy, patrol_id FROM patrol_cells WHERE at >= $1 AND at < $2
      ),
      reached AS MATERIALIZED (
@@ -175,7 +175,7 @@ async function cellCoverage(db: Queryable, q: CoverageQuery): Promise<PlaceCover
          ON w.cx BETWEEN floor((ST_XMin(t.geom_m) - $3) / 250) AND floor((ST_XMax(t.geom_m) + $3) / 250)
         AND w.cy BETWEEN floor((ST_YMin(t.geom_m) - $3) / 250) AND floor((ST_YMax(t.geom_m) + $3) / 250)
        JOIN patrols p ON p.id = w.patrol_id
-       WHERE t.visit AND ST_DWithin(p.track_m, t.geom_m, $3)
+       WHERE t.visit AND p.ended_at >= $1 AND p.started_at <= $2 AND ST_DWithin(p.track_m, t.geom_m, $3)
      ),
      place_cover AS (
        SELECT id, sum(amount) AS covered

@@ -388,8 +388,11 @@ export async function* eachIncident(db: Queryable, filter: IncidentFilter, pageS
   }
 }
 
-/** The WHERE conditions of an incident filter on `incidents i`, parameters added through `param`. */
-function filterConditions(filter: IncidentFilter, param: (value: unknown) => string): string[] {
+/**
+ * The WHERE conditions of an incident filter on `incidents i`, parameters added through `param`
+ * (also the binary columns' filter: incident-columns.ts).
+ */
+export function filterConditions(filter: IncidentFilter, param: (value: unknown) => string): string[] {
   const conditions: string[] = []
   if (filter.bbox) {
     // The envelope, not the column, is built from the input, so the GiST index on geom is used.

@@ -12,6 +12,7 @@ import {
   trackError,
   validTrack,
 } from './patrol-tracks.ts'
+import { ensurePositionPartitions, insertPositions } from './positions.ts'
 
 /**
  * Patrols: storing uploaded tracks, open patrols fed by live fixes, and listing them for the map.
@@ -260,6 +261,7 @@ export interface NewPatrol {
  * live positions. Throws a 422 and stores nothing when anything is wrong.
  */
 export async function createPatrol(db: Db, patrol: NewPatrol): Promise<PatrolFeature> {
+  if (patrol.status === 'open') await ensurePositionPartitions(db, patrol.fixes)
   const id = await db.transaction(async (tx) => {
     if (patrol.idempotency) await claimKey(tx, patrol.idempotency)
     const chief = patrol.chiefId ? await chiefOf(tx, patrol.chiefId) : undefined
@@ -343,15 +345,6 @@ export async function startPatrol(
   })
 }
 
-async function insertPositions(tx: Queryable, patrolId: number, fixes: readonly Fix[]): Promise<void> {
-  await tx.query(
-    `INSERT INTO patrol_positions (patrol_id, at, geom)
-     SELECT $1, to_timestamp(v.t), ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326)
-     FROM unnest($2::float8[], $3::float8[], $4::float8[]) AS v(lon, lat, t)`,
-    [patrolId, fixes.map((f) => f.lon), fixes.map((f) => f.lat), fixes.map((f) => f.at / 1000)],
-  )
-}
-
 export interface AppendResult {
   patrol: PatrolFeature
   /** The fixes stored (repeats of the last stored fix dropped). */
@@ -368,6 +361,7 @@ export async function appendPositions(
   patrolId: number,
   positions: readonly Fix[],
 ): Promise<AppendResult> {
+  await ensurePositionPartitions(db, positions)
   const appended = await db.transaction(async (tx) => {
     const [patrol] = await tx.query<{ status: PatrolStatus; kind: PatrolKind }>(
       'SELECT status, kind FROM patrols WHERE id = $1 FOR UPDATE',
@@ -391,7 +385,10 @@ export async function appendPositions(
     const outside = await fixesOutsideServedArea(tx, fixes)
     if (outside.length) throw trackError(outside)
     await insertPositions(tx, patrolId, fixes)
-    // The track is the line through every stored fix in time order, M = epoch seconds.
+    // The track is the line through every stored fix in time order, M = epoch seconds. Rebuilt, not
+    // extended by the new fixes: measured on PostgreSQL, reading a 5,000-fix patrol's positions by
+    // index (~3 ms) costs less than extending the stored track (~7 ms); what makes an append
+    // O(track length) is the triggers on patrols and the track's transform, not this read.
     await tx.query(
       `UPDATE patrols p
        SET track = t.track, ended_at = t.last_at, length_m = ST_Length(ST_Transform(t.track, 4549))

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
+import { type Static, Type } from 'typebox'
 import { userOf } from '../auth/access.ts'
 import { audiencesAt } from '../auth/audience.ts'
 import { parseBBox } from '../domain/bbox.ts'
 import { handlingTimes, statsGroups } from '../domain/handling-times.ts'
+import { columnsLimitMax, incidentColumns } from '../domain/incident-columns.ts'
 import { incidentStatuses } from '../domain/incident-lifecycle.ts'
 import {
   changeIncidentStatus,
@@ -150,13 +151,20 @@ const Candidate = Type.Object({
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
 
-const ListQuery = Type.Object({
+const filterQuery = {
   bbox: Type.Optional(Type.String({ description: 'minLon,minLat,maxLon,maxLat' })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'occurred_at ≥ from' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'occurred_at < to' })),
   category: Type.Optional(Type.String({ description: 'comma list of categories' })),
   status: Type.Optional(Type.String({ description: 'comma list of statuses' })),
+}
+const ListQuery = Type.Object({
+  ...filterQuery,
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: listLimitMax, default: listLimitDefault })),
+})
+const ColumnsQuery = Type.Object({
+  ...filterQuery,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: columnsLimitMax, default: columnsLimitMax })),
 })
 
 const NewIncidentBody = Type.Object(
@@ -177,6 +185,18 @@ function timeWindow(query: { from?: string; to?: string }) {
   const to = query.to === undefined ? undefined : parseInstant('to', query.to)
   if (from && to && from >= to) throw badRequest(`from (${query.from}) must be before to (${query.to})`)
   return { from, to }
+}
+
+/** The list's filter from its query, for the signed-in user's scope. */
+function listFilter(q: Static<typeof ListQuery>, request: FastifyRequest) {
+  return {
+    bbox: q.bbox === undefined ? undefined : parseBBox(q.bbox),
+    ...timeWindow(q),
+    categories: q.category === undefined ? undefined : parseList('category', q.category, incidentCategories),
+    statuses: q.status === undefined ? undefined : parseList('status', q.status, incidentStatuses),
+    limit: q.limit,
+    viewer: userOf(request).id,
+  }
 }
 
 // --- routes --------------------------------------------------------------------------------------
@@ -235,16 +255,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/incidents',
     { schema: { querystring: ListQuery, response: { 200: IncidentCollection, ...errorReplies(400) } } },
     async (request, reply) => {
-      const q = request.query
-      const { incidents, truncated, limit } = await listIncidents(app.db, {
-        bbox: q.bbox === undefined ? undefined : parseBBox(q.bbox),
-        ...timeWindow(q),
-        categories:
-          q.category === undefined ? undefined : parseList('category', q.category, incidentCategories),
-        statuses: q.status === undefined ? undefined : parseList('status', q.status, incidentStatuses),
-        limit: q.limit,
-        viewer: userOf(request).id,
-      })
+      const { incidents, truncated, limit } = await listIncidents(app.db, listFilter(request.query, request))
       return reply.type('application/geo+json; charset=utf-8').send({
         type: 'FeatureCollection' as const,
         features: incidents.map(toFeature),
@@ -252,6 +263,25 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit,
         truncated,
       })
+    },
+  )
+
+  // The same list as columns for the map (layout: server/domain/incident-columns.ts).
+  app.get(
+    '/incidents.bin',
+    {
+      schema: {
+        querystring: ColumnsQuery,
+        // A Buffer is sent as it is: this schema only names the answer's type.
+        response: {
+          200: Type.Unsafe<Buffer>({ description: 'application/octet-stream' }),
+          ...errorReplies(400),
+        },
+      },
+    },
+    async (request, reply) => {
+      const columns = await incidentColumns(app.db, listFilter(request.query, request))
+      return reply.type('application/octet-stream').header('cache-control', 'no-store').send(columns)
     },
   )
 
