@@ -20,13 +20,11 @@ export async function openPostgresDb(connectionString: string): Promise<Db> {
   // JIT off: PostGIS functions declare high costs, so spatial plans pass jit_above_cost and
   // PostgreSQL 15 spends ~0.9 s compiling queries that then run in milliseconds. A statement
   // running past two minutes is cancelled (the API answers 503): no request holds a connection forever.
-  // work_mem 32 MB (8 connections at most): with the default 4 MB the coverage and hotspot joins of
-  // tens of thousands of cells sort on disk; with it they hash in memory, about twice as fast.
   const pool = new pg.Pool({
     connectionString,
     types,
     max: 8,
-    options: '-c jit=off -c statement_timeout=120s -c work_mem=32MB',
+    options: '-c jit=off -c statement_timeout=120s',
   })
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on the next query.
