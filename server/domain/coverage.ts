@@ -177,15 +177,6 @@ function reachedSquares(someOnly: boolean): string {
      )`
 }
 
-/**
- * Coverage from the cells kept at ingest (migrations/005_coverage_cells.sql). A line or area is
- * covered by the share of it lying in cells whose centre a track passed within R of, at a time in
- * the window; its patrols are the tracks that reached one of its cells, and when none did, its last
- * patrol is the latest track that reached one before. A visited-or-not site is checked against the
- * tracks themselves, found through the cells: a track point within R of the site lies in a cell
- * within R of the site's bounding box, and every cell holding a point of a track is one of the
- * track's cells (its centre is at most 177 m from that point).
- */
 /** The ids of the patrolled places a query's filters leave. */
 async function targetIds(db: Queryable, q: CoverageQuery): Promise<string[]> {
   // Every query here takes queryParams; the window ($1, $2) is only compared so that it is typed.
@@ -196,6 +187,15 @@ async function targetIds(db: Queryable, q: CoverageQuery): Promise<string[]> {
   return rows.map((r) => r.id)
 }
 
+/**
+ * Coverage from the cells kept at ingest (migrations/005_coverage_cells.sql). A line or area is
+ * covered by the share of it lying in cells whose centre a track passed within R of, at a time in
+ * the window; its patrols are the tracks that reached one of its cells, and when none did, its last
+ * patrol is the latest track that reached one before. A visited-or-not site is checked against the
+ * tracks themselves, found through the cells: a track point within R of the site lies in a cell
+ * within R of the site's bounding box, and every cell holding a point of a track is one of the
+ * track's cells (its centre is at most 177 m from that point).
+ */
 async function cellCoverage(db: Queryable, query: CoverageQuery): Promise<PlaceCoverage[]> {
   // A filter is resolved to its places first: the planner cannot tell how few places a chief or a
   // district leaves, but it can count an array of ids.
