@@ -7,6 +7,7 @@ import { loadBaseGeoData } from '../../data/demo/base.ts'
 import { basePlaces } from '../../data/demo/places-water.ts'
 import type { DemoPlace, DemoWorld } from '../../data/demo/types.ts'
 import { generateDemoWorld } from '../../data/demo/world.ts'
+import { withDerivedTablesRebuilt } from '../db/bulk-load.ts'
 import type { Db, Queryable } from '../db/db.ts'
 
 export interface DemoCounts {
@@ -175,7 +176,7 @@ export async function loadDemoWorld(db: Db, options: LoadDemoOptions): Promise<D
   const generateMs = Math.round(performance.now() - t0)
   const t1 = performance.now()
   const { counts, repaired } = await db.transaction((tx) =>
-    insertDemoWorld(tx, world, options.replace ?? false),
+    withDerivedTablesRebuilt(tx, () => insertDemoWorld(tx, world, options.replace ?? false)),
   )
   return {
     seed: world.seed,
