@@ -146,37 +146,6 @@ export function placeCoverage(db: Queryable, q: CoverageQuery): Promise<PlaceCov
   return coverageMethod(q) === 'cells' ? cellCoverage(db, q) : exactCoverage(db, q)
 }
 
-/**
- * `reached`: each square of the target lines and areas that an actual track reached in the window,
- * once per track. For some places the places' squares are taken first and their tracks found by
- * index; for every place, the window's squares are read once and joined to all places' squares.
- * The wrong shape costs twice the time either way.
- */
-function reachedSquares(someOnly: boolean): string {
-  if (someOnly) {
-    return `target_cells AS MATERIALIZED (
-       SELECT c.place_id AS id, c.cx, c.cy, c.amount
-       FROM target t JOIN place_cells c ON c.place_id = t.id
-       WHERE NOT t.visit
-     ),
-     reached AS MATERIALIZED (
-       SELECT c.id, c.cx, c.cy, c.amount, pc.patrol_id
-       FROM target_cells c
-       JOIN patrol_cells pc ON pc.cx = c.cx AND pc.cy = c.cy AND pc.at >= $1 AND pc.at < $2
-     )`
-  }
-  return `window_cells AS MATERIALIZED (
-       SELECT cx, cy, patrol_id FROM patrol_cells WHERE at >= $1 AND at < $2
-     ),
-     reached AS MATERIALIZED (
-       SELECT c.place_id AS id, c.cx, c.cy, c.amount, w.patrol_id
-       FROM target t
-       JOIN place_cells c ON c.place_id = t.id
-       JOIN window_cells w ON w.cx = c.cx AND w.cy = c.cy
-       WHERE NOT t.visit
-     )`
-}
-
 /** The ids of the patrolled places a query's filters leave. */
 async function targetIds(db: Queryable, q: CoverageQuery): Promise<string[]> {
   // Every query here takes queryParams; the window ($1, $2) is only compared so that it is typed.
@@ -191,10 +160,11 @@ async function targetIds(db: Queryable, q: CoverageQuery): Promise<string[]> {
  * Coverage from the cells kept at ingest (migrations/005_coverage_cells.sql). A line or area is
  * covered by the share of it lying in cells whose centre a track passed within R of, at a time in
  * the window; its patrols are the tracks that reached one of its cells, and when none did, its last
- * patrol is the latest track that reached one before. A visited-or-not site is checked against the
- * tracks themselves, found through the cells: a track point within R of the site lies in a cell
- * within R of the site's bounding box, and every cell holding a point of a track is one of the
- * track's cells (its centre is at most 177 m from that point).
+ * patrol is the latest track that reached one before. Which of a place's cells each track reached,
+ * and when, is kept too (migrations/009_coverage_windows.sql): a window is a range of one index.
+ * A visited-or-not site is checked against the tracks themselves, found through the cells: a track
+ * point within R of the site lies in a cell within R of the site's bounding box, and every cell
+ * holding a point of a track is one of the track's cells (its centre is at most 177 m from that point).
  */
 async function cellCoverage(db: Queryable, query: CoverageQuery): Promise<PlaceCoverage[]> {
   // A filter is resolved to its places first: the planner cannot tell how few places a chief or a
@@ -209,14 +179,22 @@ async function cellCoverage(db: Queryable, query: CoverageQuery): Promise<PlaceC
     : query
   const rows = await db.query<Omit<PlaceCoverage, 'coverage'>>(
     `WITH target AS MATERIALIZED (${targetPlaces}),
-     ${reachedSquares(filtered)},
+     reached AS MATERIALIZED (
+       -- each square of the target lines and areas that a track reached in the window, per track
+       SELECT r.place_id AS id, r.cx, r.cy, r.amount, r.patrol_id
+       FROM target t
+       JOIN place_patrol_cells r ON r.place_id = t.id AND r.at >= $1 AND r.at < $2
+       WHERE NOT t.visit
+     ),
      visited AS (
+       -- the cells within R of each site's bounding box, probed one by one on (cx, cy, at)
        SELECT DISTINCT t.id, pc.patrol_id
        FROM target t
-       JOIN patrol_cells pc
-         ON pc.cx BETWEEN floor((ST_XMin(t.geom_m) - $3) / 250) AND floor((ST_XMax(t.geom_m) + $3) / 250)
-        AND pc.cy BETWEEN floor((ST_YMin(t.geom_m) - $3) / 250) AND floor((ST_YMax(t.geom_m) + $3) / 250)
-        AND pc.at >= $1 AND pc.at < $2
+       CROSS JOIN LATERAL generate_series(floor((ST_XMin(t.geom_m) - $3) / 250)::int,
+                                          floor((ST_XMax(t.geom_m) + $3) / 250)::int) AS gx (cx)
+       CROSS JOIN LATERAL generate_series(floor((ST_YMin(t.geom_m) - $3) / 250)::int,
+                                          floor((ST_YMax(t.geom_m) + $3) / 250)::int) AS gy (cy)
+       JOIN patrol_cells pc ON pc.cx = gx.cx AND pc.cy = gy.cy AND pc.at >= $1 AND pc.at < $2
        JOIN patrols p ON p.id = pc.patrol_id
        WHERE t.visit AND p.ended_at >= $1 AND p.started_at <= $2 AND ST_DWithin(p.track_m, t.geom_m, $3)
      ),

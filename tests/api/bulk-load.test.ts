@@ -18,6 +18,7 @@ const derivedRows = {
   place_incident_days: 'x.n > 0',
   patrol_cells: 'true',
   patrol_effort_days: 'true',
+  place_patrol_cells: 'true',
 }
 
 /** Each derived table's rows as one digest. */
