@@ -71,12 +71,19 @@ export function gapScore(
   return round1((overdue + shortfall) * risk)
 }
 
+/** Which places a ranking holds: every place of the query, or only its gaps. */
+export type Ranking = 'every place' | 'gaps'
+
 /**
- * Every place of the query with its gap figures (reason null when it is no gap), best first by
+ * The places of the query with their gap figures (reason null when it is no gap), best first by
  * score. Runs inside the caller's read transaction.
  */
-export async function rankPlaces(db: Queryable, q: GapQuery): Promise<RankedPlace[]> {
-  return rankCoverage(db, q, await placeCoverage(db, q))
+export async function rankPlaces(
+  db: Queryable,
+  q: GapQuery,
+  ranking: Ranking = 'every place',
+): Promise<RankedPlace[]> {
+  return rankCoverage(db, q, await placeCoverage(db, q), ranking)
 }
 
 /**
@@ -113,18 +120,28 @@ async function recentIncidentsNear(db: Queryable, ids: string[], to: Date) {
   )
 }
 
-/** rankPlaces over coverage already computed for the query (placeCoverage is the costly part). */
+/**
+ * rankPlaces over coverage already computed for the query (placeCoverage is the costly part). The
+ * reasons come first, so that a ranking of the gaps only looks up the risk and chiefs of the gaps.
+ */
 export async function rankCoverage(
   db: Queryable,
   q: GapQuery,
-  places: PlaceCoverage[],
+  coverage: PlaceCoverage[],
+  ranking: Ranking = 'every place',
 ): Promise<RankedPlace[]> {
-  const ids = places.map((p) => p.id)
   const [records] = await db.query<{ begin: Date | null }>(
     `SELECT min(started_at) AS begin FROM patrols WHERE kind = 'actual' AND started_at <= $1`,
     [q.to],
   )
   const recordsBegin = records?.begin ?? q.from
+  const places = coverage
+    .map((p) => {
+      const overdue = overdueDays(p, q.to, recordsBegin)
+      return { ...p, overdue, reason: gapReason(overdue, p.coverage, q.threshold) }
+    })
+    .filter((p) => ranking === 'every place' || p.reason !== null)
+  const ids = places.map((p) => p.id)
   const incidents = await recentIncidentsNear(db, ids, q.to)
   const chiefRows = await db.query<{ place_id: string; id: string; name_zh: string; name_en: string }>(
     `SELECT cp.place_id, c.id, c.name_zh, c.name_en
@@ -140,7 +157,6 @@ export async function rankCoverage(
 
   return places
     .map((p): RankedPlace => {
-      const overdue = overdueDays(p, q.to, recordsBegin)
       const recent = incidentsOf.get(p.id) ?? 0
       const risk = 1 + recent
       return {
@@ -152,13 +168,13 @@ export async function rankCoverage(
           district_code: p.district_code,
         },
         patrol_every_days: p.patrol_every_days,
-        reason: gapReason(overdue, p.coverage, q.threshold),
-        overdue_days: overdue,
+        reason: p.reason,
+        overdue_days: p.overdue,
         coverage: Math.round(p.coverage * 10_000) / 10_000,
         last_patrolled_at: p.last_patrolled_at?.toISOString() ?? null,
         incidents_recent: recent,
         risk,
-        score: gapScore(overdue, p.coverage, p.patrol_every_days, q.threshold, risk),
+        score: gapScore(p.overdue, p.coverage, p.patrol_every_days, q.threshold, risk),
         chiefs: chiefsOf.get(p.id) ?? [],
       }
     })
@@ -184,7 +200,7 @@ export interface GapReport {
 
 /** GET /api/coverage/gaps: the ranked gaps as of `to`. */
 export async function findGaps(db: Db, q: GapQuery & { limit: number }): Promise<GapReport> {
-  const ranked = await db.transaction((tx) => rankPlaces(tx, q))
+  const ranked = await db.transaction((tx) => rankPlaces(tx, q, 'gaps'))
   const gaps = ranked.filter((r): r is Gap => r.reason !== null)
   return {
     gaps: gaps.slice(0, q.limit),

@@ -162,7 +162,7 @@ export async function* placeExport(
   let rows: { id: string; values: unknown[] }[]
   let columns: string[]
   if (dataset === 'gaps') {
-    const ranked = (await rankPlaces(db, query)).filter((r) => r.reason !== null)
+    const ranked = await rankPlaces(db, query, 'gaps')
     columns = [
       'place_id',
       'place',
