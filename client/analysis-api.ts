@@ -1,7 +1,13 @@
 import type { Feature, FeatureCollection, LineString, Point, Polygon } from 'geojson'
+import {
+  decodeHotspotColumns,
+  type HotspotColumns,
+  type HotspotProperties,
+} from '../server/domain/hotspot-columns.ts'
 import type { Station, StationChange, StationDetail, StationView } from '../server/domain/stations.ts'
+import type { HotspotClass } from '../server/domain/statistics.ts'
 import type { SupervisorSummary } from '../server/domain/supervisor-summary.ts'
-import { ApiError, type BBox } from './api.ts'
+import { ApiError, type BBox, getBytes } from './api.ts'
 import { sessionEnded } from './session.ts'
 
 /**
@@ -157,36 +163,9 @@ export interface PlanRequest {
   date: string
 }
 
-export type GiClass = 'hot99' | 'hot95' | 'hot90' | 'none' | 'cold90' | 'cold95' | 'cold99'
-
-export interface HotspotProps {
-  q: number
-  r: number
-  count: number
-  z: number
-  p: number
-  class: GiClass
-  effort_km: number
-  per_100km: number | null
-}
-
+export type GiClass = HotspotClass
+export type HotspotProps = HotspotProperties
 export type HotspotFeature = Feature<Polygon, HotspotProps> & { id: string }
-
-export interface HotspotCollection extends FeatureCollection<Polygon, HotspotProps> {
-  features: HotspotFeature[]
-  from: string
-  to: string
-  cell: number
-  summary: {
-    cells: number
-    incidents: number
-    effort_km: number
-    mean: number
-    sd: number
-    hot: number
-    cold: number
-  }
-}
 
 export type EmergingClass =
   | 'new'
@@ -236,7 +215,7 @@ export type IncidentPoints = FeatureCollection<Point, IncidentSummary> & {
 const isErrorBody = (body: unknown): body is { error: string; message: string; details: unknown[] } =>
   typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
 
-export type { Station, StationChange, StationDetail, StationView, SupervisorSummary }
+export type { HotspotColumns, Station, StationChange, StationDetail, StationView, SupervisorSummary }
 
 /** One request; throws an ApiError with the server's message when the answer is not a good JSON one. */
 async function request<T>(
@@ -334,13 +313,9 @@ export const analysisApi = {
       signal,
     ),
 
-  hotspots: (from: number, to: number, signal?: AbortSignal) =>
-    request<HotspotCollection>(
-      'GET',
-      `/api/hotspots?${query({ from: iso(from), to: iso(to) })}`,
-      undefined,
-      signal,
-    ),
+  /** The hotspot cells of a window as columns (no polygons: hotspot-layer.ts draws them from q, r). */
+  hotspots: async (from: number, to: number, signal?: AbortSignal): Promise<HotspotColumns> =>
+    decodeHotspotColumns(await getBytes(`/api/hotspots?${query({ from: iso(from), to: iso(to) })}`, signal)),
 
   /** Monthly counts and emerging-hotspot classes over the 12 months up to `to`. */
   hotspotTrend: (to: number, signal?: AbortSignal) =>

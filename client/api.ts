@@ -145,6 +145,25 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return body as T
 }
 
+/** GETs a binary answer (the columnar payloads); failures as for getJson. */
+export async function getBytes(path: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+  let response: Response
+  try {
+    response = await fetch(path, { headers: { accept: 'application/octet-stream' }, signal })
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new ApiError(`could not reach the server for ${path}: ${reason}`, 0, 'Network Error')
+  }
+  if (response.status === 401) sessionEnded()
+  if (!response.ok) {
+    const body: unknown = await response.json().catch(() => undefined)
+    const message = isErrorBody(body) ? body.message : `${response.status} ${response.statusText} for ${path}`
+    const error = isErrorBody(body) ? body.error : response.statusText
+    throw new ApiError(message, response.status, error, isErrorBody(body) ? body.details : [])
+  }
+  return response.arrayBuffer()
+}
+
 export type BBox = readonly [minLon: number, minLat: number, maxLon: number, maxLat: number]
 
 export const api = {

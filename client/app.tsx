@@ -22,6 +22,7 @@ import { defaultView, parseUrlView, type MapView as View, viewsDiffer, writeUrlV
 import { AboutData } from './panels/about-data.tsx'
 import { AnalysisPanels } from './panels/analysis-panels.tsx'
 import { Header } from './panels/header.tsx'
+import { ImportDialog } from './panels/import-dialog.tsx'
 import { LayerPanel } from './panels/layer-panel.tsx'
 import { ModeSwitch } from './panels/mode-switch.tsx'
 import { EmptyNotice, ErrorNotice, LayerErrorsNotice, LoadingNotice } from './panels/notices.tsx'
@@ -57,6 +58,7 @@ export const App: Component = () => {
   const [settled, setSettled] = createSignal(false)
   const [mapError, setMapError] = createSignal<string>()
   const [aboutOpen, setAboutOpen] = createSignal(false)
+  const [importOpen, setImportOpen] = createSignal(false)
   const [errorsDismissed, setErrorsDismissed] = createSignal(false)
 
   // The URL keeps the view and the visible layers (url-view.ts says how).
@@ -126,7 +128,7 @@ export const App: Component = () => {
       data-mode={analysis.mode()}
       data-picking={analysis.picking() ? 'true' : undefined}
     >
-      <Header onAbout={() => setAboutOpen(true)}>
+      <Header onAbout={() => setAboutOpen(true)} onImport={() => setImportOpen(true)}>
         <ModeSwitch mode={analysis.mode()} onChange={analysis.setMode} />
       </Header>
       <main class="app-main">
@@ -197,6 +199,9 @@ export const App: Component = () => {
       <StatusLine health={health} view={view()} />
       <Show when={aboutOpen()}>
         <AboutData onClose={() => setAboutOpen(false)} />
+      </Show>
+      <Show when={importOpen()}>
+        <ImportDialog onClose={() => setImportOpen(false)} onImported={() => incidents.store.refetch()} />
       </Show>
     </div>
   )

@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection, Point } from 'geojson'
-import { ApiError } from './api.ts'
+import { ApiError, getBytes } from './api.ts'
 import { decodeIncidentColumns, type IncidentColumns } from './incident-columns.ts'
 import { sessionEnded } from './session.ts'
 
@@ -220,25 +220,6 @@ async function requestJson<T>(
   return body as T
 }
 
-/** The list as columns (GET /api/incidents.bin), decoded; errors as for JSON requests. */
-async function requestColumns(path: string, signal?: AbortSignal): Promise<IncidentColumns> {
-  let response: Response
-  try {
-    response = await fetch(path, { headers: { accept: 'application/octet-stream' }, signal })
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new ApiError(`could not reach the server for ${path}: ${reason}`, 0, 'Network Error')
-  }
-  if (response.status === 401) sessionEnded()
-  if (!response.ok) {
-    const body: unknown = await response.json().catch(() => undefined)
-    const message = isErrorBody(body) ? body.message : `${response.status} ${response.statusText} for ${path}`
-    const error = isErrorBody(body) ? body.error : response.statusText
-    throw new ApiError(message, response.status, error, isErrorBody(body) ? body.details : [])
-  }
-  return decodeIncidentColumns(await response.arrayBuffer())
-}
-
 const query = (entries: Record<string, string | undefined>) => {
   const params = new URLSearchParams()
   for (const [key, value] of Object.entries(entries)) if (value !== undefined) params.set(key, value)
@@ -260,8 +241,8 @@ export const incidentsApi = {
     requestJson<IncidentList>('GET', `/api/incidents${listQuery(q)}`, { signal }),
 
   /** Every incident of the filter (up to 2 M) as typed arrays, for the map's dots and clusters. */
-  columns: (q: ListQuery, signal?: AbortSignal) =>
-    requestColumns(`/api/incidents.bin${listQuery(q)}`, signal),
+  columns: async (q: ListQuery, signal?: AbortSignal): Promise<IncidentColumns> =>
+    decodeIncidentColumns(await getBytes(`/api/incidents.bin${listQuery(q)}`, signal)),
 
   get: (id: number, signal?: AbortSignal) =>
     requestJson<IncidentDetail>('GET', `/api/incidents/${id}`, { signal }),

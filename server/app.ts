@@ -13,6 +13,7 @@ import exportRoutes from './routes/exports.ts'
 import healthRoutes from './routes/health.ts'
 import hotspotRoutes from './routes/hotspots.ts'
 import importRoutes from './routes/import.ts'
+import incidentImportRoutes from './routes/incident-import.ts'
 import incidentRoutes from './routes/incidents.ts'
 import layerRoutes from './routes/layers.ts'
 import patrolRoutes from './routes/patrols.ts'
@@ -75,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tileRoutes, { prefix: '/api' })
   await app.register(importRoutes, { prefix: '/api' })
   await app.register(incidentRoutes, { prefix: '/api' })
+  await app.register(incidentImportRoutes, { prefix: '/api' })
   await app.register(eventRoutes, { prefix: '/api' })
   await app.register(hotspotRoutes, { prefix: '/api' })
   await app.register(patrolRoutes, { prefix: '/api' })

@@ -12,11 +12,12 @@ import {
   type Resource,
   untrack,
 } from 'solid-js'
+import { indexOfCell } from '../../server/domain/hotspot-columns.ts'
 import {
   analysisApi,
   type CoverageReport,
   type GapReport,
-  type HotspotCollection,
+  type HotspotColumns,
   type HotspotFeature,
   type PlaceCoverage,
   type Plan,
@@ -25,7 +26,7 @@ import {
 import type { LayerId } from '../api.ts'
 import { localName } from '../i18n/index.ts'
 import { createCoverageLayer } from '../map/coverage-layer.ts'
-import { createHotspotLayer, drawnCells } from '../map/hotspot-layer.ts'
+import { createHotspotLayer, drawnCells, hotspotFeature } from '../map/hotspot-layer.ts'
 import { createHotspotSelectionLayer } from '../map/hotspot-selection-layer.ts'
 import { createPatrolTripsLayer, type PatrolFeature } from '../map/patrol-trips-layer.ts'
 import { createPlaceHighlightLayer } from '../map/place-highlight-layer.ts'
@@ -115,7 +116,7 @@ export interface Analysis {
   setMetric: (metric: HotspotMetric) => void
   extruded: Accessor<boolean>
   setExtruded: (on: boolean) => void
-  hotspots: Resource<HotspotCollection>
+  hotspots: Resource<HotspotColumns>
   selectedCellId: Accessor<string | undefined>
   selectedCell: Accessor<HotspotFeature | undefined>
   selectCell: (id: string | undefined) => void
@@ -347,8 +348,10 @@ export function createAnalysis(): Analysis {
   }, hotspotsOf)
   const [selectedCellId, setSelectedCellId] = createSignal<string | undefined>(initial.cell)
   const selectedCell = createMemo(() => {
-    const id = selectedCellId()
-    return id ? latestOf(hotspots)?.features.find((f) => f.id === id) : undefined
+    const cells = latestOf(hotspots)
+    const [q, r] = selectedCellId()?.split(',').map(Number) ?? []
+    const i = cells && q !== undefined && r !== undefined ? indexOfCell(cells, q, r) : -1
+    return cells && i >= 0 ? hotspotFeature(cells, i) : undefined
   })
   const trendOf = memoize(4, (key) => analysisApi.hotspotTrend(Number(key)))
   const [trend] = createResource(() => {
@@ -411,7 +414,7 @@ export function createAnalysis(): Analysis {
 
   const cellsDrawn = createMemo(() => {
     const cells = latestOf(hotspots)
-    return cells ? drawnCells(cells.features, metric()) : undefined
+    return cells ? drawnCells(cells, metric()) : undefined
   })
   const modeLayers = createMemo<Layer[]>(() => {
     const current = mode()

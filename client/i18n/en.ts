@@ -1,5 +1,6 @@
 import { analysisEn } from './analysis-en.ts'
 import { deskEn } from './desk-en.ts'
+import { importEn } from './import-en.ts'
 import { incidentsEn } from './incidents-en.ts'
 import { stationEn } from './station-en.ts'
 
@@ -171,6 +172,7 @@ export const en = {
   ...incidentsEn,
   ...stationEn,
   ...deskEn,
+  ...importEn,
 } satisfies Record<string, string>
 
 export type MessageKey = keyof typeof en

@@ -1,6 +1,7 @@
 import { analysisZhCN } from './analysis-zh-CN.ts'
 import { deskZhCN } from './desk-zh-CN.ts'
 import type { Messages } from './en.ts'
+import { importZhCN } from './import-zh-CN.ts'
 import { incidentsZhCN } from './incidents-zh-CN.ts'
 import { stationZhCN } from './station-zh-CN.ts'
 
@@ -167,4 +168,5 @@ export const zhCN: Messages = {
   ...incidentsZhCN,
   ...stationZhCN,
   ...deskZhCN,
+  ...importZhCN,
 }

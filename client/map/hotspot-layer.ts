@@ -1,13 +1,16 @@
 import type { Layer } from '@deck.gl/core'
 import { GeoJsonLayer } from '@deck.gl/layers'
+import { hexKey, hexLonLatRings } from '../../server/domain/hex-grid.ts'
+import { hotspotProperties } from '../../server/domain/hotspot-columns.ts'
+import { hotspotClasses } from '../../server/domain/statistics.ts'
 import type { HotspotMetric } from '../analysis/url-params.ts'
-import type { GiClass, HotspotFeature, HotspotProps } from '../analysis-api.ts'
+import type { GiClass, HotspotColumns, HotspotFeature, HotspotProps } from '../analysis-api.ts'
 import type { RGBA } from './catalog.ts'
 
 export const hotspotLayerId = 'hotspots'
 
 /** Gi* classes, hot to cold, with their colours (cold blue → hot red; not significant faint). */
-export const giClasses: readonly GiClass[] = ['hot99', 'hot95', 'hot90', 'none', 'cold90', 'cold95', 'cold99']
+export const giClasses: readonly GiClass[] = hotspotClasses
 export const giColors: Record<GiClass, RGBA> = {
   hot99: [178, 24, 43, 215],
   hot95: [239, 101, 72, 205],
@@ -50,17 +53,42 @@ export function hotspotColor(p: HotspotProps, metric: HotspotMetric): RGBA {
   return giColors[p.class]
 }
 
+// The hexagons' corners, projected once per session and grid: the same cells come back in every window.
+const ringMakers = new Map<number, ReturnType<typeof hexLonLatRings>>()
+
+/** Cell `i` of the answer as a GeoJSON hexagon, its polygon built here from (q, r). */
+export function hotspotFeature(cells: HotspotColumns, i: number): HotspotFeature {
+  let ringOf = ringMakers.get(cells.cell)
+  if (!ringOf) {
+    ringOf = hexLonLatRings(cells.cell)
+    ringMakers.set(cells.cell, ringOf)
+  }
+  const properties = hotspotProperties(cells, i)
+  return {
+    type: 'Feature',
+    id: hexKey(properties.q, properties.r),
+    geometry: { type: 'Polygon', coordinates: [ringOf(properties)] },
+    properties,
+  }
+}
+
 /**
  * The cells worth drawing under a metric: those with incidents, the significant ones (cold cells may
  * have none) and, per effort, the patrolled ones. The many empty cells of the study area are left out.
  */
-export const drawnCells = (cells: readonly HotspotFeature[], metric: HotspotMetric): HotspotFeature[] =>
-  cells.filter(
-    (f) =>
-      f.properties.count > 0 ||
-      f.properties.class !== 'none' ||
-      (metric === 'effort' && f.properties.effort_km > 0),
-  )
+export function drawnCells(cells: HotspotColumns, metric: HotspotMetric): HotspotFeature[] {
+  const none = cells.classNames.indexOf('none')
+  const drawn: HotspotFeature[] = []
+  for (let i = 0; i < cells.length; i++) {
+    if (
+      (cells.count[i] as number) > 0 ||
+      cells.classIndex[i] !== none ||
+      (metric === 'effort' && (cells.effortMetres[i] as number) > 0)
+    )
+      drawn.push(hotspotFeature(cells, i))
+  }
+  return drawn
+}
 
 const isFaint = (p: HotspotProps, metric: HotspotMetric) =>
   metric === 'gi' ? p.class === 'none' : p.count === 0

@@ -2,8 +2,9 @@ import { centroid } from '@turf/turf'
 import type { Map as MapLibreMap } from 'maplibre-gl'
 import { type Component, createResource, For, onCleanup, onMount, Show } from 'solid-js'
 import { formatDateTime, formatPercent } from '../analysis/format.ts'
-import { analysisApi, type SupervisorSummary } from '../analysis-api.ts'
+import { analysisApi, type GiClass, type SupervisorSummary } from '../analysis-api.ts'
 import { formatNumber, joinList, localName, t } from '../i18n/index.ts'
+import { hotspotFeature } from '../map/hotspot-layer.ts'
 import { captureMap } from '../map/snapshot.ts'
 import { user } from '../session.ts'
 
@@ -30,12 +31,15 @@ export const Brief: Component<{
     props.map ? (await captureMap(props.map)).toDataURL('image/png') : '',
   )
   const [gaps] = createResource(() => analysisApi.gaps(from, to, 10))
-  const [hotspots] = createResource(async () =>
-    (await analysisApi.hotspots(from, to)).features
-      .filter((f) => f.properties.class === 'hot99' || f.properties.class === 'hot95')
-      .sort((a, b) => b.properties.z - a.properties.z)
-      .slice(0, 8),
-  )
+  const [hotspots] = createResource(async () => {
+    const cells = await analysisApi.hotspots(from, to)
+    const significant = new Set(['hot99', 'hot95'].map((c) => cells.classNames.indexOf(c as GiClass)))
+    return Array.from(cells.z.keys())
+      .filter((i) => significant.has(cells.classIndex[i] as number))
+      .sort((a, b) => (cells.z[b] as number) - (cells.z[a] as number))
+      .slice(0, 8)
+      .map((i) => hotspotFeature(cells, i))
+  })
   const ready = () => image.state === 'ready' && gaps.state !== 'pending' && hotspots.state !== 'pending'
   const onKey = (event: KeyboardEvent) => {
     if (event.key === 'Escape') props.onClose()

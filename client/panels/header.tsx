@@ -1,14 +1,19 @@
-import { type Component, For, type JSX } from 'solid-js'
+import { type Component, For, type JSX, Show } from 'solid-js'
 import { type Locale, locale, locales, setLocale, t } from '../i18n/index.ts'
 import { signOut, user } from '../session.ts'
 
 export interface HeaderProps {
   onAbout: () => void
+  /** Opens the incident import; offered to admins only. */
+  onImport: () => void
   /** Shown between the title and the actions (the mode switch). */
   children?: JSX.Element
 }
 
-/** The product name 山水 Shanshui, what the screen is, "about the data" and the language switch. */
+/**
+ * The product name 山水 Shanshui, what the screen is, the incident import (admins), "about the data"
+ * and the language switch.
+ */
 export const Header: Component<HeaderProps> = (props) => (
   <header class="app-header">
     <div class="brand" translate="no">
@@ -22,6 +27,16 @@ export const Header: Component<HeaderProps> = (props) => (
     </h1>
     {props.children}
     <div class="header-actions">
+      <Show when={user()?.role === 'admin'}>
+        <button
+          type="button"
+          class="link-button"
+          onClick={() => props.onImport()}
+          data-testid="import-button"
+        >
+          {t('import.open')}
+        </button>
+      </Show>
       <button type="button" class="link-button" onClick={() => props.onAbout()} data-testid="about-button">
         {t('header.about')}
       </button>

@@ -5,7 +5,7 @@ import type { Role } from '../domain/users.ts'
  * - everyone signed in reads;
  * - supervisors read everything and change nothing operational;
  * - coordinators and station users report, dispatch, upload patrols and plan;
- * - admins may do all of it, and alone import layers and manage users and stations.
+ * - admins may do all of it, and alone import layers and incidents and manage users and stations.
  */
 
 /** Routes anyone may call, signed in or not. */
@@ -17,7 +17,7 @@ const publicRoutes = new Set([
 ])
 
 /** Route prefixes only admins may change. */
-const adminPrefixes = ['/api/import/', '/api/users', '/api/stations']
+const adminPrefixes = ['/api/import/', '/api/incidents/import', '/api/users', '/api/stations']
 
 export function isPublic(method: string, route: string): boolean {
   return publicRoutes.has(`${method} ${route}`) || !route.startsWith('/api/')

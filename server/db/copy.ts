@@ -11,6 +11,10 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`
 export const copyStatement = (table: string, columns: readonly string[], source: string) =>
   `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM ${source}`
 
+/** copyStatement for CSV with a header line, every empty field NULL (Db.copyCsv). */
+export const copyCsvStatement = (table: string, columns: readonly string[], source: string) =>
+  `${copyStatement(table, columns, source)} WITH (FORMAT csv, HEADER true, FORCE_NULL (${columns.map(quoteIdent).join(', ')}))`
+
 const escapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
 
 function copyValue(value: CopyValue): string {

@@ -12,6 +12,12 @@ export interface Queryable {
    * request. All rows or none, like one INSERT.
    */
   copyRows(table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<number>
+  /**
+   * Bulk-loads CSV text (a header line, skipped, then one record per line; an empty field is NULL,
+   * quoted or not) into `table`'s `columns` with COPY, streamed from `csv`, and returns the number of
+   * records stored. Names as for copyRows. A malformed record fails the whole COPY.
+   */
+  copyCsv(table: string, columns: readonly string[], csv: AsyncIterable<Uint8Array | string>): Promise<number>
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite, types } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
-import { copyStatement, copyText } from './copy.ts'
+import { copyCsvStatement, copyStatement, copyText } from './copy.ts'
 import type { Db, Queryable } from './db.ts'
 
 // Same value shapes as the PostgreSQL backend: numeric as a JS number.
@@ -19,6 +19,16 @@ export async function openEmbeddedDb(dataDir: string): Promise<Db> {
     async copyRows(table, columns, rows) {
       const result = await q.query(copyStatement(table, columns, "'/dev/blob'"), [], {
         blob: new Blob([...copyText(rows)]),
+      })
+      return result.affectedRows ?? 0
+    },
+    // The whole text is gathered first: /dev/blob is read from one Blob.
+    async copyCsv(table, columns, csv) {
+      // Node's buffers are never backed by a SharedArrayBuffer, which is all the Blob type rules out.
+      const parts: BlobPart[] = []
+      for await (const part of csv) parts.push(part as BlobPart)
+      const result = await q.query(copyCsvStatement(table, columns, "'/dev/blob'"), [], {
+        blob: new Blob(parts),
       })
       return result.affectedRows ?? 0
     },

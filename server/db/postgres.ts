@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import { copyStatement, copyText } from './copy.ts'
+import { copyCsvStatement, copyStatement, copyText } from './copy.ts'
 import type { Db, Queryable } from './db.ts'
 
 // int8 (counts, sums) and numeric as JS numbers, as PGlite gives them.
@@ -43,22 +43,39 @@ export async function openPostgresDb(connectionString: string): Promise<Db> {
     await pipeline(Readable.from(copyText(rows)), copy)
     return copy.rowCount
   }
-  return {
-    kind: 'postgres',
-    query: run(pool),
-    async copyRows(...args) {
+  const copyCsvInto = async (
+    client: pg.PoolClient,
+    ...[table, columns, csv]: Parameters<Queryable['copyCsv']>
+  ) => {
+    const copy = client.query(copyFrom(copyCsvStatement(table, columns, 'STDIN')))
+    await pipeline(Readable.from(csv), copy)
+    return copy.rowCount
+  }
+  // A COPY outside a transaction runs on a client of its own.
+  const onClient =
+    <Args extends unknown[]>(copy: (client: pg.PoolClient, ...args: Args) => Promise<number>) =>
+    async (...args: Args) => {
       const client = await pool.connect()
       try {
-        return await copyInto(client, ...args)
+        return await copy(client, ...args)
       } finally {
         client.release()
       }
-    },
+    }
+  return {
+    kind: 'postgres',
+    query: run(pool),
+    copyRows: onClient(copyInto),
+    copyCsv: onClient(copyCsvInto),
     async transaction(fn) {
       const client = await pool.connect()
       try {
         await client.query('BEGIN')
-        const result = await fn({ query: run(client), copyRows: (...args) => copyInto(client, ...args) })
+        const result = await fn({
+          query: run(client),
+          copyRows: (...args) => copyInto(client, ...args),
+          copyCsv: (...args) => copyCsvInto(client, ...args),
+        })
         await client.query('COMMIT')
         return result
       } catch (error) {

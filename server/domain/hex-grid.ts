@@ -28,6 +28,14 @@ export const hexArea = (size: number): number => ((3 * SQRT3) / 2) * size * size
 /** The key of a cell in maps and the GeoJSON feature id: "q,r". */
 export const hexKey = (q: number, r: number): string => `${q},${r}`
 
+// A cell as one number, for fast maps: both coordinates stay far below ±2^20 for any cell ≥ 1 m
+// within EPSG:4549's range, and twice the number (hexLonLatRings' corner keys) stays below 2^53.
+export const hexNumber = (q: number, r: number): number => (q + 1_048_576) * 2_097_152 + (r + 1_048_576)
+export const hexOfNumber = (key: number): Hex => ({
+  q: Math.floor(key / 2_097_152) - 1_048_576,
+  r: (key % 2_097_152) - 1_048_576,
+})
+
 /**
  * The cell holding metric point (x, y): the hexagon with the nearest centre.
  *
@@ -164,10 +172,41 @@ export function epsg4549ToLonLat(x: number, y: number): [lon: number, lat: numbe
   return [lon / DEG, phi / DEG]
 }
 
-/** A cell's hexagon as a GeoJSON polygon ring in lon/lat, rounded to 1e-7° (about 1 cm). */
-export function hexLonLatRing(hex: Hex, size: number): [number, number][] {
-  return hexRing(hex, size).map(([x, y]) => {
-    const [lon, lat] = epsg4549ToLonLat(x, y)
-    return [Math.round(lon * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7]
-  })
+/**
+ * A maker of cells' hexagons as GeoJSON polygon rings in lon/lat (counter-clockwise from the east
+ * corner, closed), rounded to 1e-7° (about 1 cm). Each corner is projected once and remembered: a
+ * corner is the east corner of one cell or the west corner of another and belongs to three cells,
+ * so a patch of cells costs about two projections per cell instead of six, and neighbours share
+ * their corners exactly. Keep one maker per grid for as long as its cells are drawn.
+ */
+export function hexLonLatRings(size: number): (hex: Hex) => [number, number][] {
+  const corners = new Map<number, [number, number]>()
+  /** The east (side 1) or west (side -1) corner of cell (q, r). */
+  const corner = (q: number, r: number, side: 1 | -1): [number, number] => {
+    const key = 2 * hexNumber(q, r) + (side === 1 ? 1 : 0)
+    let lonLat = corners.get(key)
+    if (!lonLat) {
+      const [x, y] = hexCentre({ q, r }, size)
+      const [lon, lat] = epsg4549ToLonLat(x + side * size, y)
+      lonLat = [Math.round(lon * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7]
+      corners.set(key, lonLat)
+    }
+    return lonLat
+  }
+  // The corners of hexRing's order as east and west corners of the cell and its neighbours.
+  return ({ q, r }) => {
+    const east = corner(q, r, 1)
+    return [
+      east,
+      corner(q + 1, r, -1),
+      corner(q - 1, r + 1, 1),
+      corner(q, r, -1),
+      corner(q - 1, r, 1),
+      corner(q + 1, r - 1, -1),
+      east,
+    ]
+  }
 }
+
+/** One cell's hexagon as a GeoJSON polygon ring in lon/lat (see hexLonLatRings). */
+export const hexLonLatRing = (hex: Hex, size: number): [number, number][] => hexLonLatRings(size)(hex)

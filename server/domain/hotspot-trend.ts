@@ -1,11 +1,10 @@
 import type { Queryable } from '../db/db.ts'
 import { badRequest } from '../errors.ts'
-import { hexBinSql } from './hex-grid.ts'
+import { hexBinSql, hexKey, hexLonLatRings } from './hex-grid.ts'
 import {
   buildStudyArea,
   type CellCount,
   type HotspotFilter,
-  hexPolygon,
   incidentConditions,
   Params,
   type PolygonGeometry,
@@ -208,7 +207,7 @@ export async function findHotspotTrends(db: Queryable, filter: TrendFilter): Pro
   const area = buildStudyArea([...totals.values()], effort, filter.cell, filter.bbox)
   const series = area.cells.map(() => new Array<number>(steps).fill(0))
   for (const row of rows) {
-    const i = area.index.get(`${row.q},${row.r}`)
+    const i = area.indexOf(row.q, row.r)
     if (i !== undefined) (series[i] as number[])[row.step] = row.count
   }
 
@@ -225,6 +224,7 @@ export async function findHotspotTrends(db: Queryable, filter: TrendFilter): Pro
 
   const classes = Object.fromEntries(classOrder.map((c) => [c, 0])) as Record<EmergingClass, number>
   const features: TrendFeature[] = []
+  const ringOf = hexLonLatRings(filter.cell)
   area.cells.forEach((cell, i) => {
     const counts = series[i] as number[]
     const total = counts.reduce((a, b) => a + b, 0)
@@ -239,8 +239,8 @@ export async function findHotspotTrends(db: Queryable, filter: TrendFilter): Pro
     classes[kind]++
     features.push({
       type: 'Feature',
-      id: cell.key,
-      geometry: hexPolygon(cell, filter.cell),
+      id: hexKey(cell.q, cell.r),
+      geometry: { type: 'Polygon', coordinates: [ringOf(cell)] },
       properties: {
         q: cell.q,
         r: cell.r,

@@ -9,12 +9,21 @@ import {
   hexBinSql,
   hexCentre,
   hexKey,
-  hexLonLatRing,
-  hexNeighbours,
+  hexLonLatRings,
+  hexNumber,
+  hexOfNumber,
   hexOfPoint,
+  neighbourOffsets,
 } from './hex-grid.ts'
+import {
+  allocateHotspotColumns,
+  type HotspotColumns,
+  type HotspotProperties,
+  type HotspotWindow,
+  hotspotProperties,
+} from './hotspot-columns.ts'
 import type { IncidentCategory } from './incidents.ts'
-import { getisOrdGiStar, type HotspotClass, hotspotClass, twoSidedP } from './statistics.ts'
+import { getisOrdGiStar, type HotspotClass, hotspotClass, hotspotClasses, twoSidedP } from './statistics.ts'
 import { parseInstant } from './time.ts'
 
 /**
@@ -229,10 +238,13 @@ async function sumOverDays<C extends Hex>(
   const parts = [how.daily(firstDay, endDay)]
   if (filter.from < firstDay) parts.push(how.scan({ from: filter.from, to: firstDay }))
   if (endDay < filter.to) parts.push(how.scan({ from: endDay, to: filter.to }))
-  const sums = new Map<string, C>()
-  for (const part of await Promise.all(parts)) {
+  const [days, ...ends] = await Promise.all(parts)
+  // A window of whole days (the usual case) needs no merge: the daily sums are the answer.
+  if (!ends.length) return days as C[]
+  const sums = new Map<number, C>()
+  for (const part of [days as C[], ...ends]) {
     for (const c of part) {
-      const key = `${c.q},${c.r}`
+      const key = hexNumber(c.q, c.r)
       const sum = sums.get(key)
       if (sum) how.add(sum, c)
       else sums.set(key, { ...c })
@@ -370,7 +382,7 @@ export function twkbLines(bytes: Uint8Array): Float64Array[] {
 /**
  * Adds the length of lines (metric coordinates) to the hexagons they pass through: each segment is
  * cut into equal pieces of at most `piece` metres (as ST_Segmentize does) and each piece's length
- * goes to the hexagon holding its midpoint. Keys of `into` are numeric cell keys (cellNumber).
+ * goes to the hexagon holding its midpoint. Keys of `into` are numeric cell keys (hexNumber).
  */
 export function addTrackLength(
   lines: Iterable<Float64Array>,
@@ -390,20 +402,12 @@ export function addTrackLength(
       for (let k = 0; k < pieces; k++) {
         const f = (k + 0.5) / pieces
         const hex = hexOfPoint(ax + f * dx, ay + f * dy, cell)
-        const key = cellNumber(hex)
+        const key = hexNumber(hex.q, hex.r)
         into.set(key, (into.get(key) ?? 0) + length / pieces)
       }
     }
   }
 }
-
-// A cell as one number, for fast maps: both coordinates stay far below ±2^20 for any cell ≥ 1 m
-// within EPSG:4549's range.
-const cellNumber = (hex: Hex) => (hex.q + 1_048_576) * 2_097_152 + (hex.r + 1_048_576)
-const cellOfNumber = (key: number): Hex => ({
-  q: Math.floor(key / 2_097_152) - 1_048_576,
-  r: (key % 2_097_152) - 1_048_576,
-})
 
 /**
  * Patrol effort per hexagon: kilometres of actual patrol track in the window. On the 500 m grid the
@@ -468,22 +472,23 @@ export async function scanPatrolEffort(
   const metres = new Map<number, number>()
   for (const row of rows)
     addTrackLength(twkbLines(Buffer.from(row.twkb, 'hex')), filter.cell, filter.cell / 4, metres)
-  return [...metres].map(([key, m]) => ({ ...cellOfNumber(key), effort_km: m / 1000 }))
+  return [...metres].map(([key, m]) => ({ ...hexOfNumber(key), effort_km: m / 1000 }))
 }
 
 // --- the study area ------------------------------------------------------------------------------
 
 export interface StudyCell extends Hex {
-  key: string
   count: number
   effortKm: number
 }
 
 export interface StudyArea {
+  /** The cells, by q then r. */
   cells: StudyCell[]
   /** neighbours[i]: indices of the cells of the study area that share an edge with cells[i]. */
   neighbours: number[][]
-  index: Map<string, number>
+  /** The index in `cells` of a cell, if it is there. */
+  indexOf: (q: number, r: number) => number | undefined
 }
 
 /** Whether a cell's centre lies in a lon/lat box. */
@@ -505,44 +510,146 @@ export function buildStudyArea(
   cell: number,
   bbox?: BBox,
 ): StudyArea {
-  const byKey = new Map<string, StudyCell>()
-  const seed = (hex: Hex) => {
-    const key = hexKey(hex.q, hex.r)
-    let found = byKey.get(key)
-    if (!found) {
-      found = { q: hex.q, r: hex.r, key, count: 0, effortKm: 0 }
-      byKey.set(key, found)
+  // With a bbox, only cells within two cells of it can be in the study area or next to one that is
+  // (neighbours' centres are √3 cells apart): the others are left out before the lattice is sized.
+  const near = bbox ? widenedBBox(bbox, 2 * cell) : undefined
+  const matters = (c: Hex) => !near || centreInBBox(c, cell, near)
+  const observedCounts = counts.filter(matters)
+  const observedEffort = effort.filter((e) => e.effort_km > 0 && matters(e))
+
+  // The study area lives on a lattice over the box around the observed cells widened by the ring of
+  // neighbours, one slot per cell, column by column (so slot order is (q, r) order): typed-array
+  // lookups instead of a Map's and no garbage per lookup (a city's month is ~100 k of them).
+  let qMin = Infinity
+  let qMax = -Infinity
+  let rMin = Infinity
+  let rMax = -Infinity
+  for (const list of [observedCounts, observedEffort]) {
+    for (const c of list) {
+      qMin = Math.min(qMin, c.q - 1)
+      qMax = Math.max(qMax, c.q + 1)
+      rMin = Math.min(rMin, c.r - 1)
+      rMax = Math.max(rMax, c.r + 1)
+    }
+  }
+  const height = rMax - rMin + 1
+  const slotOf = (q: number, r: number) => (q - qMin) * height + (r - rMin)
+  const inBox = (q: number, r: number) => q >= qMin && q <= qMax && r >= rMin && r <= rMax
+  /** Per slot: 1 + the index of its cell in `seeded` (later in `cells`), 0 for none. */
+  const slots = new Int32Array(qMin <= qMax ? (qMax - qMin + 1) * height : 0)
+  const seeded: StudyCell[] = []
+  const seed = (q: number, r: number) => {
+    const slot = slotOf(q, r)
+    let at = slots[slot] as number
+    if (!at) {
+      at = seeded.push({ q, r, count: 0, effortKm: 0 })
+      slots[slot] = at
+    }
+    return seeded[at - 1] as StudyCell
+  }
+  for (const c of observedCounts) seed(c.q, c.r).count += c.count
+  for (const e of observedEffort) seed(e.q, e.r).effortKm += e.effort_km
+  const occupied = seeded.length
+  for (let i = 0; i < occupied; i++) {
+    const c = seeded[i] as StudyCell
+    for (const d of neighbourOffsets) seed(c.q + d.q, c.r + d.r)
+  }
+
+  const cells: StudyCell[] = []
+  for (let slot = 0; slot < slots.length; slot++) {
+    const at = slots[slot] as number
+    if (!at) continue
+    const c = seeded[at - 1] as StudyCell
+    if (bbox && !centreInBBox(c, cell, bbox)) {
+      slots[slot] = 0
+      continue
+    }
+    slots[slot] = cells.push(c)
+  }
+  const indexOf = (q: number, r: number) => {
+    const at = inBox(q, r) ? (slots[slotOf(q, r)] as number) : 0
+    return at ? at - 1 : undefined
+  }
+  const neighbours = cells.map((c) => {
+    const found: number[] = []
+    for (const d of neighbourOffsets) {
+      const i = indexOf(c.q + d.q, c.r + d.r)
+      if (i !== undefined) found.push(i)
     }
     return found
-  }
-  for (const c of counts) seed(c).count += c.count
-  for (const e of effort) if (e.effort_km > 0) seed(e).effortKm += e.effort_km
-  for (const occupied of [...byKey.values()]) for (const n of hexNeighbours(occupied)) seed(n)
-
-  const cells = [...byKey.values()]
-    .filter((c) => !bbox || centreInBBox(c, cell, bbox))
-    .sort((a, b) => a.q - b.q || a.r - b.r)
-  const index = new Map(cells.map((c, i) => [c.key, i]))
-  const neighbours = cells.map((c) =>
-    hexNeighbours(c)
-      .map((n) => index.get(hexKey(n.q, n.r)))
-      .filter((i): i is number => i !== undefined),
-  )
-  return { cells, neighbours, index }
+  })
+  return { cells, neighbours, indexOf }
 }
 
 // --- the answer ----------------------------------------------------------------------------------
 
-export interface HotspotProperties {
-  q: number
-  r: number
-  count: number
-  z: number
-  p: number
-  class: HotspotClass
-  effort_km: number
-  per_100km: number | null
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits
+
+/**
+ * The hotspot cells of a window as columns (hotspot-columns.ts): every cell of the study area with its
+ * incident count, Gi* z-score, p-value and confidence class, and its patrol effort and incidents per
+ * 100 km patrolled; hottest first. The caller checks the parameters (parseWindow, checkCell,
+ * checkCellBudget). `bytes` is the answer as sent.
+ */
+export async function findHotspots(
+  db: Queryable,
+  filter: HotspotFilter,
+): Promise<HotspotColumns & { bytes: Uint8Array }> {
+  // Two independent queries: on PostgreSQL they run side by side on two connections.
+  const [counts, effort] = await Promise.all([
+    incidentCountsByCell(db, filter),
+    patrolEffortByCell(db, filter),
+  ])
+  const area = buildStudyArea(counts, effort, filter.cell, filter.bbox)
+  const values = area.cells.map((c) => c.count)
+  const z = getisOrdGiStar(values, area.neighbours)
+  const p = z.map(twoSidedP)
+  const classes = z.map((zi, i) => hotspotClass(zi, p[i] as number))
+
+  const n = values.length
+  const incidents = values.reduce((a, b) => a + b, 0)
+  const mean = n ? incidents / n : 0
+  const sd = n ? Math.sqrt(Math.max(0, values.reduce((a, v) => a + v * v, 0) / n - mean * mean)) : 0
+
+  const columns = allocateHotspotColumns(
+    {
+      from: filter.from.toISOString(),
+      to: filter.to.toISOString(),
+      cell: filter.cell,
+      categories: filter.categories ?? null,
+      bbox: filter.bbox ?? null,
+      summary: {
+        cells: n,
+        incidents,
+        effort_km: round(
+          area.cells.reduce((a, c) => a + c.effortKm, 0),
+          3,
+        ),
+        mean,
+        sd,
+        hot: classes.filter((c) => c.startsWith('hot')).length,
+        cold: classes.filter((c) => c.startsWith('cold')).length,
+      },
+    },
+    n,
+  )
+  // Hottest first; the sort is stable, so equal z-scores stay in (q, r) order.
+  const order = Array.from(values.keys()).sort((a, b) => (z[b] as number) - (z[a] as number))
+  order.forEach((from, to) => {
+    const c = area.cells[from] as StudyCell
+    columns.z[to] = z[from] as number
+    columns.p[to] = p[from] as number
+    columns.per100km[to] = c.effortKm >= minEffortKm ? round((100 * c.count) / c.effortKm, 2) : Number.NaN
+    columns.q[to] = c.q
+    columns.r[to] = c.r
+    columns.count[to] = c.count
+    columns.effortMetres[to] = Math.round(c.effortKm * 1000)
+    columns.classIndex[to] = hotspotClasses.indexOf(classes[from] as HotspotClass)
+  })
+  return columns
 }
+
+// --- the GeoJSON form ----------------------------------------------------------------------------
 
 export interface PolygonGeometry {
   type: 'Polygon'
@@ -556,91 +663,24 @@ export interface HotspotFeature {
   properties: HotspotProperties
 }
 
-export interface HotspotCollection {
+export interface HotspotCollection extends HotspotWindow {
   type: 'FeatureCollection'
-  from: string
-  to: string
-  cell: number
-  categories: IncidentCategory[] | null
-  bbox: BBox | null
-  summary: {
-    cells: number
-    incidents: number
-    effort_km: number
-    mean: number
-    sd: number
-    hot: number
-    cold: number
-  }
   features: HotspotFeature[]
 }
 
-export const hexPolygon = (hex: Hex, cell: number): PolygonGeometry => ({
-  type: 'Polygon',
-  coordinates: [hexLonLatRing(hex, cell)],
-})
-
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits
-
-/**
- * The hotspot cells of a window: every cell of the study area with its incident count, Gi* z-score,
- * p-value and confidence class, and its patrol effort and incidents per 100 km patrolled; hottest first.
- * The caller checks the parameters (parseWindow, checkCell, checkCellBudget).
- */
-export async function findHotspots(db: Queryable, filter: HotspotFilter): Promise<HotspotCollection> {
-  // Two independent queries: on PostgreSQL they run side by side on two connections.
-  const [counts, effort] = await Promise.all([
-    incidentCountsByCell(db, filter),
-    patrolEffortByCell(db, filter),
-  ])
-  const area = buildStudyArea(counts, effort, filter.cell, filter.bbox)
-  const values = area.cells.map((c) => c.count)
-  const z = getisOrdGiStar(values, area.neighbours)
-
-  const n = values.length
-  const incidents = values.reduce((a, b) => a + b, 0)
-  const mean = n ? incidents / n : 0
-  const sd = n ? Math.sqrt(Math.max(0, values.reduce((a, v) => a + v * v, 0) / n - mean * mean)) : 0
-
-  const features: HotspotFeature[] = area.cells.map((c, i) => {
-    const zi = z[i] as number
-    const p = twoSidedP(zi)
-    return {
+/** The columns as a GeoJSON FeatureCollection of hexagons (`format=geojson`), in the same order. */
+export function hotspotCollection(columns: HotspotColumns): HotspotCollection {
+  const { from, to, cell, categories, bbox, summary } = columns
+  const ringOf = hexLonLatRings(cell)
+  const features: HotspotFeature[] = []
+  for (let i = 0; i < columns.length; i++) {
+    const properties = hotspotProperties(columns, i)
+    features.push({
       type: 'Feature',
-      id: c.key,
-      geometry: hexPolygon(c, filter.cell),
-      properties: {
-        q: c.q,
-        r: c.r,
-        count: c.count,
-        z: zi,
-        p,
-        class: hotspotClass(zi, p),
-        effort_km: round(c.effortKm, 3),
-        per_100km: c.effortKm >= minEffortKm ? round((100 * c.count) / c.effortKm, 2) : null,
-      },
-    }
-  })
-  features.sort((a, b) => b.properties.z - a.properties.z || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  return {
-    type: 'FeatureCollection',
-    from: filter.from.toISOString(),
-    to: filter.to.toISOString(),
-    cell: filter.cell,
-    categories: filter.categories ?? null,
-    bbox: filter.bbox ?? null,
-    summary: {
-      cells: n,
-      incidents,
-      effort_km: round(
-        area.cells.reduce((a, c) => a + c.effortKm, 0),
-        3,
-      ),
-      mean,
-      sd,
-      hot: features.filter((f) => f.properties.class.startsWith('hot')).length,
-      cold: features.filter((f) => f.properties.class.startsWith('cold')).length,
-    },
-    features,
+      id: hexKey(properties.q, properties.r),
+      geometry: { type: 'Polygon', coordinates: [ringOf(properties)] },
+      properties,
+    })
   }
+  return { type: 'FeatureCollection', from, to, cell, categories, bbox, summary, features }
 }

@@ -70,13 +70,14 @@ interface PatrolRow {
   m: number[]
 }
 
-/** The columns a patrol is shown with: 2D GeoJSON (6 decimals, about 0.1 m) and the M values in order. */
-const patrolSelect = `
-  SELECT p.id, p.kind, p.status, p.chief_id, p.station_id, p.district_code, p.started_at, p.ended_at,
-         p.length_m, p.properties,
-         ST_AsGeoJSON(ST_Force2D(p.track), 6)::json AS geometry,
-         ARRAY(SELECT ST_M(d.geom) FROM ST_DumpPoints(p.track) AS d ORDER BY d.path) AS m
-  FROM patrols p`
+/** The columns a patrol `p` is shown with: 2D GeoJSON (6 decimals, about 0.1 m) and the M values in order. */
+const patrolColumns = `
+  p.id, p.kind, p.status, p.chief_id, p.station_id, p.district_code, p.started_at, p.ended_at,
+  p.length_m, p.properties,
+  ST_AsGeoJSON(ST_Force2D(p.track), 6)::json AS geometry,
+  ARRAY(SELECT ST_M(d.geom) FROM ST_DumpPoints(p.track) AS d ORDER BY d.path) AS m`
+
+const patrolSelect = `SELECT ${patrolColumns} FROM patrols p`
 
 const toFeature = (row: PatrolRow): PatrolFeature => ({
   type: 'Feature',
@@ -199,18 +200,15 @@ async function chiefOf(tx: Queryable, chiefId: string): Promise<{ id: string; st
 /**
  * Fixes that lie outside the served area: farther than SERVED_MARGIN_M from the convex hull of
  * Huzhou's districts and outside every station's jurisdiction (joint stations reach across the
- * province line). The hull has a few dozen vertices, so even a long track is tested quickly.
- * Without district boundaries loaded there is nothing to test against and every fix passes.
+ * province line). The hull is stored (served_area, migrations/010_served_area.sql) and has a few
+ * dozen vertices, so even a long track is tested quickly. Without district boundaries loaded there
+ * is no hull to test against and every fix passes.
  */
 export async function fixesOutsideServedArea(tx: Queryable, fixes: readonly Fix[], firstIndex = 0) {
   const rows = await tx.query<{ i: number; lon: number; lat: number }>(
-    `WITH huzhou AS (
-       SELECT ST_ConvexHull(ST_Collect(geom_m)) AS hull FROM boundaries WHERE level = 'district'
-     )
-     SELECT v.i::int AS i, v.lon, v.lat
-     FROM huzhou, unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS v(lon, lat, i)
-     WHERE huzhou.hull IS NOT NULL
-       AND NOT ST_DWithin(huzhou.hull, ST_Transform(ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326), 4549), $3)
+    `SELECT v.i::int AS i, v.lon, v.lat
+     FROM served_area, unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS v(lon, lat, i)
+     WHERE NOT ST_DWithin(served_area.hull_m, ST_Transform(ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326), 4549), $3)
        AND NOT EXISTS (
          SELECT 1 FROM stations s WHERE ST_Intersects(s.jurisdiction, ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326))
        )
@@ -227,18 +225,21 @@ export async function fixesOutsideServedArea(tx: Queryable, fixes: readonly Fix[
 }
 
 /**
- * Sets the district a patrol belongs to: the district holding most of its length; for a short or
+ * The district a patrol belongs to, as a scalar subquery on its metric track `trackM` (parameter
+ * `marginParam` holds SERVED_MARGIN_M): the district holding most of its length; for a short or
  * just-started patrol (no length inside any district) the district nearest its start.
  */
+const districtOfTrackSql = (trackM: string, marginParam: string) => `(
+  SELECT b.adcode FROM boundaries b
+   WHERE b.level = 'district' AND ST_DWithin(b.geom_m, ${trackM}, ${marginParam})
+   ORDER BY ST_Length(ST_Intersection(b.geom_m, ST_Force2D(${trackM}))) DESC,
+            ST_Distance(b.geom_m, ST_StartPoint(${trackM})), b.adcode
+   LIMIT 1)`
+
+/** Sets the district a patrol belongs to (districtOfTrackSql) from its whole stored track. */
 async function assignDistrict(tx: Queryable, patrolId: number): Promise<void> {
   await tx.query(
-    `UPDATE patrols p SET district_code = (
-       SELECT b.adcode FROM boundaries b
-       WHERE b.level = 'district' AND ST_DWithin(b.geom_m, p.track_m, $2)
-       ORDER BY ST_Length(ST_Intersection(b.geom_m, ST_Force2D(p.track_m))) DESC,
-                ST_Distance(b.geom_m, ST_StartPoint(p.track_m)), b.adcode
-       LIMIT 1)
-     WHERE p.id = $1`,
+    `UPDATE patrols p SET district_code = ${districtOfTrackSql('p.track_m', '$2')} WHERE p.id = $1`,
     [patrolId, SERVED_MARGIN_M],
   )
 }
@@ -257,12 +258,13 @@ export interface NewPatrol {
 
 /**
  * Stores a patrol in one transaction: the chief must exist, every fix must lie in the served area,
- * then the row, its district and length (metres in EPSG:4549), and for an open patrol its fixes as
- * live positions. Throws a 422 and stores nothing when anything is wrong.
+ * then the row with its district and length (metres in EPSG:4549), and for an open patrol its fixes
+ * as live positions. Throws a 422 and stores nothing when anything is wrong. Answers the patrol as
+ * the INSERT returned it, without reading it again.
  */
 export async function createPatrol(db: Db, patrol: NewPatrol): Promise<PatrolFeature> {
   if (patrol.status === 'open') await ensurePositionPartitions(db, patrol.fixes)
-  const id = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     if (patrol.idempotency) await claimKey(tx, patrol.idempotency)
     const chief = patrol.chiefId ? await chiefOf(tx, patrol.chiefId) : undefined
     const stationId = patrol.stationId ?? chief?.station_id ?? null
@@ -273,16 +275,19 @@ export async function createPatrol(db: Db, patrol: NewPatrol): Promise<PatrolFea
     const outside = await fixesOutsideServedArea(tx, patrol.fixes)
     if (outside.length) throw trackError(outside)
     const fixes = patrol.fixes.length === 1 ? [patrol.fixes[0] as Fix, patrol.fixes[0] as Fix] : patrol.fixes
-    const [row] = await tx.query<{ id: number }>(
+    const [row] = await tx.query<PatrolRow>(
       `WITH line AS (
-         SELECT ST_SetSRID(ST_MakeLine(ST_MakePointM(v.lon, v.lat, v.t) ORDER BY v.i), 4326) AS track
-         FROM unnest($1::float8[], $2::float8[], $3::float8[]) WITH ORDINALITY AS v(lon, lat, t, i)
+         SELECT track, ST_Transform(track, 4549) AS track_m
+         FROM (SELECT ST_SetSRID(ST_MakeLine(ST_MakePointM(v.lon, v.lat, v.t) ORDER BY v.i), 4326) AS track
+               FROM unnest($1::float8[], $2::float8[], $3::float8[]) WITH ORDINALITY AS v(lon, lat, t, i)) AS made
        )
-       INSERT INTO patrols (kind, status, chief_id, station_id, started_at, ended_at, length_m, properties, track)
-       SELECT $4, $5, $6, $7, to_timestamp(ST_M(ST_StartPoint(track))), to_timestamp(ST_M(ST_EndPoint(track))),
-              ST_Length(ST_Transform(track, 4549)), $8::jsonb, track
+       INSERT INTO patrols AS p
+         (kind, status, chief_id, station_id, district_code, started_at, ended_at, length_m, properties, track)
+       SELECT $4, $5, $6, $7, ${districtOfTrackSql('track_m', '$9')},
+              to_timestamp(ST_M(ST_StartPoint(track))), to_timestamp(ST_M(ST_EndPoint(track))),
+              ST_Length(track_m), $8::jsonb, track
        FROM line
-       RETURNING id`,
+       RETURNING ${patrolColumns}`,
       [
         fixes.map((f) => f.lon),
         fixes.map((f) => f.lat),
@@ -292,15 +297,14 @@ export async function createPatrol(db: Db, patrol: NewPatrol): Promise<PatrolFea
         patrol.chiefId,
         stationId,
         JSON.stringify(patrol.properties),
+        SERVED_MARGIN_M,
       ],
     )
-    const patrolId = (row as { id: number }).id
-    await assignDistrict(tx, patrolId)
-    if (patrol.status === 'open') await insertPositions(tx, patrolId, patrol.fixes)
-    if (patrol.idempotency) await storeKey(tx, patrol.idempotency, patrolId)
-    return patrolId
+    const created = toFeature(row as PatrolRow)
+    if (patrol.status === 'open') await insertPositions(tx, created.id, patrol.fixes)
+    if (patrol.idempotency) await storeKey(tx, patrol.idempotency, created.id)
+    return created
   })
-  return (await getPatrol(db, id)) as PatrolFeature
 }
 
 /** Stores an uploaded track (GeoJSON or GPX, already parsed): the chief is required. */

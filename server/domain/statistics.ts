@@ -88,8 +88,9 @@ export function getisOrdGiStar(
   })
 }
 
-/** Confidence classes of a Gi* z-score, as in ArcGIS's Hot Spot Analysis (Gi_Bin). */
-export type HotspotClass = 'hot99' | 'hot95' | 'hot90' | 'none' | 'cold90' | 'cold95' | 'cold99'
+/** Confidence classes of a Gi* z-score, as in ArcGIS's Hot Spot Analysis (Gi_Bin), hot to cold. */
+export const hotspotClasses = ['hot99', 'hot95', 'hot90', 'none', 'cold90', 'cold95', 'cold99'] as const
+export type HotspotClass = (typeof hotspotClasses)[number]
 
 /** The class of a two-sided p-value and the sign of its z: hot99 when z > 0 and p < 0.01, and so on. */
 export function hotspotClass(z: number, p: number): HotspotClass {

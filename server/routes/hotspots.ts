@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
+import { type Static, Type } from 'typebox'
 import { userOf } from '../auth/access.ts'
 import { type Viewer, viewerOf } from '../auth/scope.ts'
 import type { Db } from '../db/db.ts'
@@ -20,6 +20,7 @@ import {
   checkCellBudget,
   findHotspots,
   type HotspotFilter,
+  hotspotCollection,
   maxCells,
   parseWindow,
   type TimeWindow,
@@ -67,7 +68,17 @@ const cellQuery = Type.Optional(
   }),
 )
 
-const HotspotQuery = Type.Object({ ...windowQuery, cell: cellQuery })
+const HotspotQuery = Type.Object({
+  ...windowQuery,
+  cell: cellQuery,
+  format: Type.Optional(
+    Type.Enum(['columns', 'geojson'], {
+      default: 'columns',
+      description:
+        'columns: binary typed arrays without polygons (server/domain/hotspot-columns.ts); geojson: a FeatureCollection of hexagons',
+    }),
+  ),
+})
 
 const HotspotCollection = Type.Object({
   type: Type.Literal('FeatureCollection'),
@@ -266,12 +277,19 @@ const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Hexagon cells with incident counts, Getis-Ord Gi* z-scores and patrol effort (docs/hotspots.md)',
         querystring: HotspotQuery,
-        response: { 200: HotspotCollection, 400: ErrorBody },
+        // The columns are bytes and go out as they are; the GeoJSON form goes through this schema.
+        response: {
+          200: Type.Unsafe<Buffer | Static<typeof HotspotCollection>>(HotspotCollection),
+          400: ErrorBody,
+        },
       },
     },
     async (request, reply) => {
       const filter = await hotspotFilter(app.db, request.query, viewerOf(userOf(request)))
-      return reply.type(geoJson).send(await findHotspots(app.db, filter))
+      const columns = await findHotspots(app.db, filter)
+      if (request.query.format === 'geojson') return reply.type(geoJson).send(hotspotCollection(columns))
+      const { buffer, byteOffset, byteLength } = columns.bytes
+      return reply.type('application/octet-stream').send(Buffer.from(buffer, byteOffset, byteLength))
     },
   )
 

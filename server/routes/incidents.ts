@@ -1,8 +1,10 @@
+import zlib from 'node:zlib'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { type Static, Type } from 'typebox'
 import { userOf } from '../auth/access.ts'
 import { audiencesAt } from '../auth/audience.ts'
+import { viewerOf } from '../auth/scope.ts'
 import { parseBBox } from '../domain/bbox.ts'
 import { handlingTimes, statsGroups } from '../domain/handling-times.ts'
 import { columnsLimitMax, incidentColumns } from '../domain/incident-columns.ts'
@@ -15,8 +17,8 @@ import {
   type IncidentDetail,
   type IncidentEvent,
   incidentCategories,
+  incidentCollectionJson,
   incidentSources,
-  listIncidents,
   listLimitDefault,
   listLimitMax,
   parseList,
@@ -195,8 +197,19 @@ function listFilter(q: Static<typeof ListQuery>, request: FastifyRequest) {
     categories: q.category === undefined ? undefined : parseList('category', q.category, incidentCategories),
     statuses: q.status === undefined ? undefined : parseList('status', q.status, incidentStatuses),
     limit: q.limit,
-    viewer: userOf(request).id,
+    // No scope condition at all for a user who sees everything (it would be tested per row).
+    viewer: viewerOf(userOf(request)),
   }
+}
+
+/**
+ * The JSON list's compression: brotli quality 1 and gzip level 1 pack the ~2 MB of a 20 km viewport
+ * over 30 days in ~3 and ~5 ms where the defaults (quality 4, level 6) take ~12 and ~11 ms, for ~10 %
+ * more bytes (173 against 156 kB with brotli).
+ */
+const fastCompression = {
+  brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } },
+  zlibOptions: { level: 1 },
 }
 
 // --- routes --------------------------------------------------------------------------------------
@@ -253,16 +266,18 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/incidents',
-    { schema: { querystring: ListQuery, response: { 200: IncidentCollection, ...errorReplies(400) } } },
+    {
+      compress: fastCompression,
+      schema: {
+        querystring: ListQuery,
+        // The answer is the text PostgreSQL wrote (incidentCollectionJson); this schema describes it.
+        response: { 200: Type.Unsafe<string>(IncidentCollection), ...errorReplies(400) },
+      },
+    },
     async (request, reply) => {
-      const { incidents, truncated, limit } = await listIncidents(app.db, listFilter(request.query, request))
-      return reply.type('application/geo+json; charset=utf-8').send({
-        type: 'FeatureCollection' as const,
-        features: incidents.map(toFeature),
-        count: incidents.length,
-        limit,
-        truncated,
-      })
+      // A string with a JSON media type goes out as it is, not through the schema's serializer.
+      const collection = await incidentCollectionJson(app.db, listFilter(request.query, request))
+      return reply.type('application/geo+json; charset=utf-8').send(collection)
     },
   )
 

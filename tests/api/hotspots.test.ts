@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../server/db/db.ts'
-import { hexBinSql, hexCentre, hexOfPoint, lonLatToEpsg4549 } from '../../server/domain/hex-grid.ts'
+import {
+  epsg4549ToLonLat,
+  hexBinSql,
+  hexCentre,
+  hexKey,
+  hexOfPoint,
+  lonLatToEpsg4549,
+} from '../../server/domain/hex-grid.ts'
+import { decodeHotspotColumns, hotspotProperties } from '../../server/domain/hotspot-columns.ts'
 import { twkbLines } from '../../server/domain/hotspots.ts'
 import { buildTestApp, type TestApp } from '../helpers/test-app.ts'
 
@@ -60,9 +68,9 @@ function block(k: number): [number, number][] {
   return cells
 }
 
+/** A cell as the GeoJSON form gives it; from the columns, without the polygon. */
 interface HotspotFeature {
   id: string
-  geometry: { type: string; coordinates: number[][][] }
   properties: {
     q: number
     r: number
@@ -112,6 +120,21 @@ describe('hotspots API', () => {
   const get = async (url: string) => {
     const res = await t.inject({ url })
     return { status: res.statusCode, body: res.json(), type: res.headers['content-type'] }
+  }
+  /** GET /api/hotspots in its default form, the columns, decoded; `features` as the GeoJSON form's. */
+  const hotspots = async (query: string) => {
+    const res = await t.inject({ url: `/api/hotspots?${query}` })
+    expect(res.statusCode, res.body.slice(0, 200)).toBe(200)
+    expect(res.headers['content-type']).toMatch(/application\/octet-stream/)
+    const bytes = res.rawPayload
+    const body = decodeHotspotColumns(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    )
+    const features: HotspotFeature[] = Array.from(body.z.keys(), (i) => {
+      const properties = hotspotProperties(body, i)
+      return { id: hexKey(properties.q, properties.r), properties }
+    })
+    return { body, features }
   }
 
   beforeAll(async () => {
@@ -229,10 +252,7 @@ describe('hotspots API', () => {
 
   describe('GET /api/hotspots', () => {
     it('finds the planted cluster as the hottest cell, significant at 99 %', async () => {
-      const { status, body, type } = await get(`/api/hotspots?${yearWindow(years.cluster)}`)
-      expect(status).toBe(200)
-      expect(type).toMatch(/application\/geo\+json/)
-      const features = body.features as HotspotFeature[]
+      const { body, features } = await hotspots(yearWindow(years.cluster))
       const hot = `${origin.q + 7},${origin.r + 3}`
       expect(features[0]?.id).toBe(hot)
       expect(features[0]?.properties).toMatchObject({ count: 31, class: 'hot99' })
@@ -248,8 +268,7 @@ describe('hotspots API', () => {
     })
 
     it('returns the study area: every cell with incidents or effort and all their neighbours', async () => {
-      const { body } = await get(`/api/hotspots?${yearWindow(years.cluster)}`)
-      const features = body.features as HotspotFeature[]
+      const { body, features } = await hotspots(yearWindow(years.cluster))
       const ids = new Set(features.map((f) => f.id))
       expect(ids.size).toBe(features.length)
       for (const f of features) {
@@ -275,9 +294,7 @@ describe('hotspots API', () => {
         yearWindow(years.uniform),
         'from=2026-08-01&to=2026-11-01',
       ]) {
-        const { status, body } = await get(`/api/hotspots?${query}`)
-        expect(status).toBe(200)
-        const features = body.features as HotspotFeature[]
+        const { features } = await hotspots(query)
         expect(features.length).toBeGreaterThan(50)
         const reference = referenceZ(features)
         for (const f of features) {
@@ -289,7 +306,7 @@ describe('hotspots API', () => {
     })
 
     it('counts every incident of the window once (demo world)', async () => {
-      const { body } = await get('/api/hotspots?from=2026-08-01&to=2026-11-01&category=poaching,dumping')
+      const { body } = await hotspots('from=2026-08-01&to=2026-11-01&category=poaching,dumping')
       const [row] = await t.db.query<{ n: number }>(
         `SELECT count(*)::integer AS n FROM incidents
           WHERE occurred_at >= '2026-08-01' AND occurred_at < '2026-11-01' AND category IN ('poaching', 'dumping')`,
@@ -300,16 +317,14 @@ describe('hotspots API', () => {
     })
 
     it('finds no significant hot cell in a uniform spread', async () => {
-      const { body } = await get(`/api/hotspots?${yearWindow(years.uniform)}`)
-      const features = body.features as HotspotFeature[]
+      const { body, features } = await hotspots(yearWindow(years.uniform))
       expect(features.filter((f) => f.properties.count > 0)).toHaveLength(24 * 24)
       expect(features.filter((f) => f.properties.class.startsWith('hot'))).toEqual([])
       expect(body.summary.hot).toBe(0)
     })
 
     it('measures patrol effort per cell, cut to the window, and the rate per 100 km', async () => {
-      const { body } = await get(`/api/hotspots?${yearWindow(years.cluster)}`)
-      const features = body.features as HotspotFeature[]
+      const { body, features } = await hotspots(yearWindow(years.cluster))
       // 5 km wholly in the window and half of the 4 km patrol that runs into 2020.
       expect(body.summary.effort_km).toBeCloseTo(7, 2)
       const hot = features[0] as HotspotFeature
@@ -323,24 +338,39 @@ describe('hotspots API', () => {
     })
 
     it('cuts the study area to a bbox by cell centre without changing any cell count', async () => {
-      const all = (await get(`/api/hotspots?${yearWindow(years.cluster)}`)).body.features as HotspotFeature[]
+      const all = (await hotspots(yearWindow(years.cluster))).features
       const counts = new Map(all.map((f) => [f.id, f.properties.count]))
       const bbox = [119.68, 30.63, 119.72, 30.66]
-      const { status, body } = await get(`/api/hotspots?${yearWindow(years.cluster)}&bbox=${bbox.join(',')}`)
-      expect(status).toBe(200)
-      const features = body.features as HotspotFeature[]
+      const { features } = await hotspots(`${yearWindow(years.cluster)}&bbox=${bbox.join(',')}`)
       expect(features.length).toBeGreaterThan(10)
       expect(features.length).toBeLessThan(all.length)
       for (const f of features) {
-        // The centre of the ring's six corners.
-        const ring = f.geometry.coordinates[0] as number[][]
-        const lon = ring.slice(0, 6).reduce((a, p) => a + (p[0] as number), 0) / 6
-        const lat = ring.slice(0, 6).reduce((a, p) => a + (p[1] as number), 0) / 6
+        const [lon, lat] = epsg4549ToLonLat(...hexCentre(f.properties, cell))
         expect(lon).toBeGreaterThanOrEqual(bbox[0] as number)
         expect(lon).toBeLessThanOrEqual(bbox[2] as number)
         expect(lat).toBeGreaterThanOrEqual(bbox[1] as number)
         expect(lat).toBeLessThanOrEqual(bbox[3] as number)
         expect(f.properties.count).toBe(counts.get(f.id))
+      }
+    })
+
+    it('gives the same cells as GeoJSON hexagons with format=geojson, each around its centre', async () => {
+      const { body: columns, features } = await hotspots(yearWindow(years.cluster))
+      const { status, body, type } = await get(`/api/hotspots?${yearWindow(years.cluster)}&format=geojson`)
+      expect(status).toBe(200)
+      expect(type).toMatch(/application\/geo\+json/)
+      expect(body.type).toBe('FeatureCollection')
+      expect(body.summary).toEqual(columns.summary)
+      expect(body.cell).toBe(cell)
+      const geojson = body.features as (HotspotFeature & { geometry: { coordinates: number[][][] } })[]
+      expect(geojson.map((f) => ({ id: f.id, properties: f.properties }))).toEqual(features)
+      for (const f of geojson.slice(0, 50)) {
+        const ring = f.geometry.coordinates[0] as number[][]
+        expect(ring).toHaveLength(7)
+        expect(ring[0]).toEqual(ring[6])
+        const [lon, lat] = epsg4549ToLonLat(...hexCentre(f.properties, cell))
+        expect(ring.slice(0, 6).reduce((a, p) => a + (p[0] as number), 0) / 6).toBeCloseTo(lon, 6)
+        expect(ring.slice(0, 6).reduce((a, p) => a + (p[1] as number), 0) / 6).toBeCloseTo(lat, 6)
       }
     })
 
@@ -570,10 +600,7 @@ describe('hotspots API', () => {
     })
 
     it('allows a small cell over a small bbox', async () => {
-      const { status, body } = await get(
-        `/api/hotspots?${yearWindow(years.cluster)}&cell=60&bbox=119.68,30.63,119.70,30.65`,
-      )
-      expect(status).toBe(200)
+      const { body } = await hotspots(`${yearWindow(years.cluster)}&cell=60&bbox=119.68,30.63,119.70,30.65`)
       expect(body.cell).toBe(60)
     })
   })

@@ -324,6 +324,48 @@ describe(`GET /api/incidents (${backend})`, () => {
     }
   })
 
+  it('takes a viewport window as from ≤ occurred_at < to, to the millisecond', async () => {
+    const incident = await create({ occurred_at: minutesAgo(7) })
+    const at = Date.parse(incident.occurred_at)
+    const ids = async (from: number, to: number) => {
+      const window = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`
+      const { body } = await list(`?bbox=119.8,30.5,120,30.6&${window}&limit=20000`)
+      return body.features.map((f: IncidentFeature) => f.id)
+    }
+    expect(await ids(at, at + 1)).toContain(incident.id)
+    expect(await ids(at + 1, at + 60_000)).not.toContain(incident.id)
+    expect(await ids(at - 60_000, at)).not.toContain(incident.id)
+  })
+
+  it('writes each feature as the incident itself reads, key for key and in the same order', async () => {
+    // The list is JSON text written by PostgreSQL, the incident an object serialised by the route:
+    // escaping, nulls, names, distances and times must agree. One dispatched to a chief, one with
+    // characters to escape, and the latest with a place.
+    const [lon, lat] = await besideFushi(t.db)
+    const dispatched = await create({ location: { type: 'Point', coordinates: [lon, lat] } })
+    expect(
+      (await t.inject({ method: 'POST', url: `/api/incidents/${dispatched.id}/dispatch` })).statusCode,
+    ).toBe(200)
+    const escaped = await create({ description: 'nets "here"\n\\ 鸟网\t\u0001 </script>' })
+    const placed = await t.db.query<{ id: number }>(
+      'SELECT id FROM incidents WHERE place_id IS NOT NULL ORDER BY occurred_at DESC, id DESC LIMIT 3',
+    )
+    const { body } = await list('?limit=20000')
+    const ids = [dispatched.id, escaped.id, ...placed.map((row) => row.id)]
+    for (const id of ids) {
+      const listed = body.features.find((f: IncidentFeature) => f.id === id)
+      const incident = (await t.inject({ method: 'GET', url: `/api/incidents/${id}` })).json()
+      const { location, events: _events, ...properties } = incident
+      expect(JSON.stringify(listed)).toBe(
+        JSON.stringify({ type: 'Feature', id, geometry: location, properties }),
+      )
+    }
+    expect(body.features.find((f: IncidentFeature) => f.id === dispatched.id).properties).toMatchObject({
+      status: 'dispatched',
+      chief: { id: expect.any(String) },
+    })
+  })
+
   it('finds a new report by its category and status', async () => {
     const incident = await create({ category: 'food_safety', source: 'patrol' })
     const { body } = await list('?category=food_safety&status=reported&limit=20000')

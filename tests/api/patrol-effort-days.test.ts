@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DAILY_CELL, patrolEffortByCell, scanPatrolEffort } from '../../server/domain/hotspots.ts'
+import {
+  driveLivePatrol,
+  insertTestChief,
+  keptAndRecomputed,
+  type PatrolDerivedTable,
+  uploadTrack,
+} from '../helpers/patrol-derived-tables.ts'
 import { buildTestApp, type TestApp } from '../helpers/test-app.ts'
 
 // Patrol effort kept per patrol, 500 m cell and UTC day (migrations/007_patrol_effort_days.sql)
@@ -13,27 +20,17 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 
 const chief = 'test-effort-chief'
-const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort()
 
+const effortTable: PatrolDerivedTable = {
+  table: 'patrol_effort_days',
+  of: 'patrol_effort_of',
+  columns: "to_char(x.day, 'YYYY-MM-DD') AS day, x.q, x.r, round(x.metres::numeric, 2) AS metres",
+}
 /**
  * patrol_effort_days as kept and as recomputed from the actual tracks: those of one chief, or every
  * `nth` patrol of the world (all of them take a minute on the embedded database).
  */
-async function effortDays(chiefId: string | null, nth = 1) {
-  const kept = await t.db.query(
-    `SELECT e.patrol_id, to_char(e.day, 'YYYY-MM-DD') AS day, e.q, e.r, round(e.metres::numeric, 2) AS metres
-       FROM patrol_effort_days e JOIN patrols p ON p.id = e.patrol_id
-      WHERE ($1::text IS NULL OR p.chief_id = $1) AND p.id % $2 = 0`,
-    [chiefId, nth],
-  )
-  const recomputed = await t.db.query(
-    `SELECT p.id AS patrol_id, to_char(e.day, 'YYYY-MM-DD') AS day, e.q, e.r, round(e.metres::numeric, 2) AS metres
-       FROM patrols p CROSS JOIN LATERAL patrol_effort_of(p.track_m) AS e
-      WHERE p.kind = 'actual' AND ($1::text IS NULL OR p.chief_id = $1) AND p.id % $2 = 0`,
-    [chiefId, nth],
-  )
-  return { kept: sorted(kept), recomputed: sorted(recomputed) }
-}
+const effortDays = (chiefId: string | null, nth = 1) => keptAndRecomputed(t.db, effortTable, chiefId, nth)
 
 describe('patrol effort per cell and day follows the tracks', () => {
   it('matches a recomputation for the demo world (a tenth of it), and adds up to the tracks', async () => {
@@ -48,28 +45,18 @@ describe('patrol effort per cell and day follows the tracks', () => {
   })
 
   it('follows a track over midnight, live fixes and a delete', async () => {
-    await t.db.query(
-      `INSERT INTO chiefs (id, name_zh, name_en, kind, district_code) VALUES ($1, '努力警长', 'Effort Chief', 'river', 330502)`,
-      [chief],
+    await insertTestChief(t.db, chief, '努力警长', 'Effort Chief')
+    const id = await uploadTrack(
+      t,
+      chief,
+      [
+        [120.1, 30.85],
+        [120.11, 30.85],
+        [120.12, 30.85],
+      ],
+      '2024-05-01T23:40:00Z',
+      '2024-05-02T00:20:00Z',
     )
-    const upload = await t.inject({
-      method: 'POST',
-      url: '/api/patrols',
-      payload: {
-        type: 'Feature',
-        geometry: {
-          type: 'LineString',
-          coordinates: [
-            [120.1, 30.85],
-            [120.11, 30.85],
-            [120.12, 30.85],
-          ],
-        },
-        properties: { chief_id: chief, started_at: '2024-05-01T23:40:00Z', ended_at: '2024-05-02T00:20:00Z' },
-      },
-    })
-    expect(upload.statusCode, upload.body).toBe(201)
-    const id: number = upload.json().id
     const days = await t.db.query<{ day: string; km: number }>(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(metres) / 1000 AS km FROM patrol_effort_days
         WHERE patrol_id = $1 GROUP BY day ORDER BY day`,
@@ -79,30 +66,16 @@ describe('patrol effort per cell and day follows the tracks', () => {
     expect(days.map((d) => d.day)).toEqual(['2024-05-01', '2024-05-02'])
     for (const d of days) expect(d.km).toBeCloseTo(0.96, 1)
 
-    const opened = await t.inject({
-      method: 'POST',
-      url: '/api/patrols',
-      payload: {
-        chief_id: chief,
-        open: true,
-        position: { lon: 120.2, lat: 30.8, at: Date.parse('2024-05-03T02:00:00Z') },
-      },
-    })
-    expect(opened.statusCode, opened.body).toBe(201)
     // Each append adds the effort of the part it adds, which must come to what a recomputation
     // gives, across midnight too.
-    for (const [i, at] of [
-      '2024-05-03T23:50:00Z',
-      '2024-05-04T00:10:00Z',
-      '2024-05-04T00:30:00Z',
-    ].entries()) {
-      const appended = await t.inject({
-        method: 'POST',
-        url: `/api/patrols/${opened.json().id}/positions`,
-        payload: { positions: [{ lon: 120.205 + i * 0.005, lat: 30.8, at: Date.parse(at) }] },
-      })
-      expect(appended.statusCode, appended.body).toBe(200)
-    }
+    await driveLivePatrol(t, chief, [
+      { lon: 120.2, lat: 30.8, at: Date.parse('2024-05-03T02:00:00Z') },
+      ...['2024-05-03T23:50:00Z', '2024-05-04T00:10:00Z', '2024-05-04T00:30:00Z'].map((at, i) => ({
+        lon: 120.205 + i * 0.005,
+        lat: 30.8,
+        at: Date.parse(at),
+      })),
+    ])
     const mine = await effortDays(chief)
     expect(mine.kept.length).toBeGreaterThan(days.length)
     expect(mine.kept).toEqual(mine.recomputed)

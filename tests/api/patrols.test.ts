@@ -3,6 +3,9 @@ import path from 'node:path'
 import * as turf from '@turf/turf'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../../server/config.ts'
+import type { Queryable } from '../../server/db/db.ts'
+import type { Fix } from '../../server/domain/patrol-tracks.ts'
+import { fixesOutsideServedArea } from '../../server/domain/patrols.ts'
 import type { BusEvent } from '../../server/events/event-bus.ts'
 import { buildTestApp, type TestApp } from '../helpers/test-app.ts'
 
@@ -74,6 +77,16 @@ describe('POST /api/patrols (GeoJSON)', () => {
     const expected = turf.length(turf.lineString(walk.geometry.coordinates), { units: 'meters' })
     expect(patrol.properties.length_m).toBeGreaterThan(expected * 0.995)
     expect(patrol.properties.length_m).toBeLessThan(expected * 1.005)
+  })
+
+  it('answers the patrol as it reads back', async () => {
+    const res = await post({
+      ...walk,
+      properties: { ...walk.properties, times: [minutes(60), minutes(61), minutes(62), minutes(63)] },
+    })
+    expect(res.statusCode).toBe(201)
+    const stored = await t.inject({ method: 'GET', url: `/api/patrols/${res.json().id}` })
+    expect(res.json()).toEqual(stored.json())
   })
 
   it('takes the GeoJSON media type too', async () => {
@@ -254,6 +267,36 @@ describe('bad tracks are refused with the reason and nothing is stored', () => {
       message: expect.stringMatching(reason),
     })
     expect(await countPatrols()).toBe(before)
+  })
+
+  it('tests against the hull of the districts as they are now', async () => {
+    // The hull is stored (served_area) and follows changes to boundaries: a district added near
+    // Suzhou takes the Suzhou track in, until the change is rolled back.
+    const suzhou: Fix[] = [{ lon: 120.6, lat: 31.45, at: minutes(0) }]
+    const hullIsCurrent = async (db: Queryable) =>
+      (
+        await db.query<{ same: boolean }>(
+          `SELECT ST_Equals(hull_m, (SELECT ST_ConvexHull(ST_Collect(geom_m)) FROM boundaries WHERE level = 'district')) AS same
+             FROM served_area`,
+        )
+      )[0]?.same
+    expect(await hullIsCurrent(t.db)).toBe(true)
+    expect(await fixesOutsideServedArea(t.db, suzhou)).toHaveLength(1)
+    const rolledBack = new Error('roll back')
+    await expect(
+      t.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO boundaries (id, level, adcode, name_zh, name_en, geom)
+           VALUES ('test-suzhou', 'district', 320500, '苏州', 'Suzhou',
+                   ST_Multi(ST_MakeEnvelope(120.55, 31.4, 120.65, 31.5, 4326)))`,
+        )
+        expect(await hullIsCurrent(tx)).toBe(true)
+        expect(await fixesOutsideServedArea(tx, suzhou)).toEqual([])
+        throw rolledBack
+      }),
+    ).rejects.toBe(rolledBack)
+    expect(await hullIsCurrent(t.db)).toBe(true)
+    expect(await fixesOutsideServedArea(t.db, suzhou)).toHaveLength(1)
   })
 
   it('a body that is no LineString Feature is a 400 from the schema', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import { openEmbeddedDb } from '../../server/db/embedded.ts'
@@ -38,11 +38,33 @@ export default async function setup({ provide }: { provide: (key: string, value:
       const db = await openEmbeddedDb(building)
       await migrate(db)
       await prepareWorld(db, testWorld)
+      const [wal] = await db.query<{ segment: string }>(
+        'SELECT pg_walfile_name(pg_current_wal_insert_lsn()) AS segment',
+      )
       await db.close()
+      if (wal) removeRecycledWal(building, wal.segment)
       rmSync(dir, { recursive: true, force: true })
       renameSync(building, dir)
     }
     provide('templateDir', dir)
+  }
+}
+
+/**
+ * Removes the WAL segments PostgreSQL renamed ahead for reuse (after the demo load, some 20 of 16 MB,
+ * more than half the folder), which every test file would otherwise copy and delete again. Kept: the
+ * segment the last write went to and the one after it, where the shutdown checkpoint may have gone.
+ * PostgreSQL makes a segment it finds missing.
+ */
+function removeRecycledWal(dataDir: string, current: string) {
+  const position = (segment: string) =>
+    BigInt(`0x${segment.slice(8, 16)}`) * 256n + BigInt(`0x${segment.slice(16)}`)
+  const timeline = current.slice(0, 8)
+  const last = position(current) + 1n
+  const walDir = path.join(dataDir, 'pg_wal')
+  for (const name of readdirSync(walDir)) {
+    if (/^[0-9A-F]{24}$/.test(name) && name.startsWith(timeline) && position(name) > last)
+      rmSync(path.join(walDir, name))
   }
 }
 

@@ -34,6 +34,7 @@ export function templateKey(): string {
     'server/domain/users.ts',
     'server/domain/boundary.ts',
     'server/auth/passwords.ts',
+    'tests/helpers/global-setup.ts',
   ]
   for (const dir of sources) {
     for (const file of filesUnder(path.join(projectRoot, dir))) {

@@ -6,7 +6,10 @@ import {
   hexCentre,
   hexDistance,
   hexLonLatRing,
+  hexLonLatRings,
   hexNeighbours,
+  hexNumber,
+  hexOfNumber,
   hexOfPoint,
   hexRing,
   lonLatToEpsg4549,
@@ -183,5 +186,29 @@ describe('EPSG:4549', () => {
     expect(ring).toHaveLength(7)
     expect(ring[0]).toEqual(ring[6])
     expect(insideOrOn(ring, 119.68, 30.63, 0)).toBe(true)
+  })
+
+  it('draws a patch of cells from shared corners: each the projected metric ring, neighbours meeting exactly', () => {
+    const [x, y] = lonLatToEpsg4549(120.3, 30.9)
+    const origin = hexOfPoint(x, y, 500)
+    const ringOf = hexLonLatRings(500)
+    const rings = new Map<number, [number, number][]>()
+    for (let dq = -5; dq <= 5; dq++) {
+      for (let dr = -5; dr <= 5; dr++) {
+        const hex = { q: origin.q + dq, r: origin.r + dr }
+        const ring = ringOf(hex)
+        rings.set(hexNumber(hex.q, hex.r), ring)
+        hexRing(hex, 500).forEach(([cx, cy], i) => {
+          const [lon, lat] = epsg4549ToLonLat(cx, cy)
+          expect(Math.abs((ring[i] as [number, number])[0] - lon)).toBeLessThanOrEqual(1e-7)
+          expect(Math.abs((ring[i] as [number, number])[1] - lat)).toBeLessThanOrEqual(1e-7)
+        })
+      }
+    }
+    // The north-east neighbour's south-west corner is this cell's east corner, the very same value.
+    const here = rings.get(hexNumber(origin.q, origin.r)) as [number, number][]
+    const northEast = rings.get(hexNumber(origin.q + 1, origin.r)) as [number, number][]
+    expect(northEast[4]).toBe(here[0])
+    expect(hexOfNumber(hexNumber(-3, 7))).toEqual({ q: -3, r: 7 })
   })
 })
