@@ -169,9 +169,26 @@ async function main() {
       `${os.cpus().length} cores\n`,
   )
   console.log(
-    `${'scenario'.padEnd(40)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'target'.padStart(7)} ${'kB'.padStart(7)}`,
+    `${'scenario'.padEnd(46)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'target'.padStart(7)} ${'kB'.padStart(7)}`,
   )
   mkdirSync(path.dirname(values.out), { recursive: true })
+  /** One line of the table, and the same as a JSON line in --out. */
+  const report = (name: string, times: number[], columns: string, extra: Record<string, unknown>) => {
+    const p50 = quantile(times, 0.5)
+    const p95 = quantile(times, 0.95)
+    console.log(`${name.padEnd(46)} ${p50.toFixed(1).padStart(9)} ${p95.toFixed(1).padStart(9)} ${columns}`)
+    const record = {
+      query: name,
+      backend: db.kind,
+      incidents: counts.incidents,
+      tracks: counts.patrols,
+      p50_ms: Math.round(p50 * 10) / 10,
+      p95_ms: Math.round(p95 * 10) / 10,
+      ...extra,
+      at: new Date().toISOString(),
+    }
+    appendFileSync(values.out, `${JSON.stringify(record)}\n`)
+  }
   for (const s of scenarios.filter((scenario) => !only || scenario.name.includes(only))) {
     const times: number[] = []
     let bytes = 0
@@ -181,44 +198,18 @@ async function main() {
       const elapsed = performance.now() - started
       if (i > 0) times.push(elapsed) // the first run warms caches up
     }
-    const p50 = quantile(times, 0.5)
-    const p95 = quantile(times, 0.95)
-    console.log(
-      `${s.name.padEnd(40)} ${p50.toFixed(1).padStart(9)} ${p95.toFixed(1).padStart(9)} ${String(s.target ?? '').padStart(7)} ${(bytes / 1024).toFixed(0).padStart(7)}`,
-    )
-    const record = {
-      query: s.name,
-      backend: db.kind,
-      incidents: counts.incidents,
-      tracks: counts.patrols,
-      p50_ms: Math.round(p50 * 10) / 10,
-      p95_ms: Math.round(p95 * 10) / 10,
-      target_ms: s.target ?? null,
-      at: new Date().toISOString(),
-    }
-    appendFileSync(values.out, `${JSON.stringify(record)}\n`)
+    const columns = `${String(s.target ?? '').padStart(7)} ${(bytes / 1024).toFixed(0).padStart(7)}`
+    report(s.name, times, columns, { target_ms: s.target ?? null })
   }
   for (const run of positionRuns.filter((r) => !only || r.name.includes(only))) {
     const result = await runPositions({ app, db, cookie }, run)
-    const p50 = quantile(result.batchMs, 0.5)
-    const p95 = quantile(result.batchMs, 0.95)
-    console.log(
-      `${run.name.padEnd(48)} ${p50.toFixed(1).padStart(9)} ${p95.toFixed(1).padStart(9)}  ` +
-        `${Math.round(result.perSecond)} positions/s (${result.positions} in ${result.seconds.toFixed(1)} s)`,
+    const perSecond = Math.round(result.perSecond)
+    report(
+      run.name,
+      result.batchMs,
+      ` ${perSecond} positions/s (${result.positions} in ${result.seconds.toFixed(1)} s)`,
+      { target_ms: null, positions: result.positions, positions_per_s: perSecond },
     )
-    const record = {
-      query: run.name,
-      backend: db.kind,
-      incidents: counts.incidents,
-      tracks: counts.patrols,
-      p50_ms: Math.round(p50 * 10) / 10,
-      p95_ms: Math.round(p95 * 10) / 10,
-      target_ms: null,
-      positions: result.positions,
-      positions_per_s: Math.round(result.perSecond),
-      at: new Date().toISOString(),
-    }
-    appendFileSync(values.out, `${JSON.stringify(record)}\n`)
   }
   console.log(`\nthe same as JSON lines: ${values.out}`)
   // Bench reports are not kept: the world stays as it was loaded.

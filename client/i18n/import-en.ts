@@ -12,6 +12,8 @@ export const importEn = {
   'import.done': '{count} incidents imported (ids {first}–{last}).',
   'import.withoutDistrict': '{count} lie more than 50 km from every district and have no district.',
   'import.refused': 'Nothing was imported: {message}',
+  'import.refusedRows':
+    'Nothing was imported: some rows have problems. Correct them and import the whole file again.',
   'import.problems': 'First problems',
   'import.problem': 'line {line}',
 } satisfies Record<string, string>

@@ -14,6 +14,7 @@ export const importZhCN: Record<ImportMessageKey, string> = {
   'import.done': '已导入 {count} 条警情（编号 {first}–{last}）。',
   'import.withoutDistrict': '其中 {count} 条距各区县均超过 50 公里，未归属区县。',
   'import.refused': '未导入任何数据：{message}',
+  'import.refusedRows': '未导入任何数据：部分行有问题。请改正后重新导入整个文件。',
   'import.problems': '首批问题',
   'import.problem': '第 {line} 行',
 }

@@ -141,7 +141,12 @@ export const ImportDialog: Component<ImportDialogProps> = (props) => {
           <Match when={at('refused')}>
             {(refused) => (
               <div role="alert" class="import-refused" data-testid="import-refused">
-                <p>{t('import.refused', { message: refused().message })}</p>
+                {/* The server's message lists the first problems too: with the list, only say why. */}
+                <p>
+                  {refused().problems.length > 0
+                    ? t('import.refusedRows')
+                    : t('import.refused', { message: refused().message })}
+                </p>
                 <Show when={refused().problems.length > 0}>
                   <h3>{t('import.problems')}</h3>
                   <ul>
