@@ -1,4 +1,5 @@
-import type { ColumnName, IncidentColumnsHeader } from '../server/domain/incident-columns.ts'
+import { readFrame } from '../server/domain/column-frame.ts'
+import type { IncidentColumnsHeader } from '../server/domain/incident-columns.ts'
 import {
   type IncidentCategory,
   type IncidentStatus,
@@ -31,25 +32,10 @@ export interface IncidentColumns {
   statuses: Uint8Array
 }
 
-const arrayTypes = { uint32: Uint32Array, float32: Float32Array, uint8: Uint8Array } as const
-
 export function decodeIncidentColumns(bytes: ArrayBuffer): IncidentColumns {
-  const headerBytes = new DataView(bytes).getUint32(0, true)
   // The server's header type, as sent; the version and each column are still checked, the bytes
   // may come from a server of another version.
-  const header = JSON.parse(
-    new TextDecoder().decode(new Uint8Array(bytes, 4, headerBytes)),
-  ) as IncidentColumnsHeader
-  const version: number = header.version
-  if (version !== 1) throw new Error(`incident columns of version ${version}, expected 1`)
-  const body = 4 + headerBytes
-  const column = <K extends keyof typeof arrayTypes>(name: ColumnName, type: K) => {
-    const spec: IncidentColumnsHeader['columns'][ColumnName] | undefined = header.columns[name]
-    if (!spec || spec.type !== type) throw new Error(`incident columns: no ${type} column "${name}"`)
-    return new arrayTypes[type](bytes, body + spec.offset, spec.length) as InstanceType<
-      (typeof arrayTypes)[K]
-    >
-  }
+  const { header, column } = readFrame<IncidentColumnsHeader>(bytes, 'incident columns', 1)
   return {
     count: header.count,
     limit: header.limit,

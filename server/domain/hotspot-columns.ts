@@ -1,4 +1,5 @@
 import type { BBox } from './bbox.ts'
+import { allocateFrame, type ColumnSpec, type ColumnType, type Frame, readFrame } from './column-frame.ts'
 import type { IncidentCategory } from './incidents.ts'
 import { type HotspotClass, hotspotClasses } from './statistics.ts'
 
@@ -7,11 +8,8 @@ import { type HotspotClass, hotspotClasses } from './statistics.ts'
  * cell in each typed array, hottest cell first. No polygons: a cell is named by (q, r) on the grid of
  * hex-grid.ts, and the browser draws its hexagon from that (hexLonLatRings), so 15 k cells are
  * ~0.6 MB of numbers instead of ~6 MB of GeoJSON text. Encoder and decoder are both here (no server
- * dependency: the client imports this file). The layout, all numbers little-endian:
- *
- *   uint32        header length H in bytes (4 + H is a multiple of 8)
- *   H bytes       header: UTF-8 JSON (HotspotColumnsHeader), padded with spaces
- *   columns       from byte 4 + H on, each at its `offset` from there, `length` values, in order:
+ * dependency: the client imports this file). A frame of column-frame.ts whose header is a
+ * HotspotColumnsHeader, its columns in order:
  *     z           float64: Getis-Ord Gi* z-score
  *     p           float64: its two-sided p-value
  *     per_100km   float64: incidents per 100 km patrolled, NaN where not given (null in GeoJSON)
@@ -58,6 +56,7 @@ export interface HotspotColumns extends HotspotWindow {
   classNames: readonly HotspotClass[]
 }
 
+/** The columns in their order in the frame: the 8-byte ones first, so that each is aligned. */
 const columnTypes = {
   z: 'float64',
   p: 'float64',
@@ -67,22 +66,14 @@ const columnTypes = {
   count: 'uint32',
   effort_m: 'uint32',
   class: 'uint8',
-} as const
+} as const satisfies Record<string, ColumnType>
 type ColumnName = keyof typeof columnTypes
-const arrayTypes = {
-  float64: Float64Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  uint8: Uint8Array,
-} as const
-type ColumnType = keyof typeof arrayTypes
 
 interface HotspotColumnsHeader extends HotspotWindow {
   version: 1
   length: number
   classes: readonly string[]
-  /** Byte offset from the end of the header, and number of values. */
-  columns: Record<ColumnName, { type: ColumnType; offset: number; length: number }>
+  columns: Record<ColumnName, ColumnSpec>
 }
 
 /** Empty columns for `length` cells, to be filled. */
@@ -90,43 +81,21 @@ export function allocateHotspotColumns(
   window: HotspotWindow,
   length: number,
 ): HotspotColumns & { bytes: Uint8Array } {
-  const columns = {} as HotspotColumnsHeader['columns']
-  let bodyBytes = 0
-  // The 8-byte columns first, so that every column is aligned to its size.
-  for (const [name, type] of Object.entries(columnTypes) as [ColumnName, ColumnType][]) {
-    columns[name] = { type, offset: bodyBytes, length }
-    bodyBytes += length * arrayTypes[type].BYTES_PER_ELEMENT
-  }
-  const header: HotspotColumnsHeader = {
-    version: 1,
-    ...window,
-    length,
-    classes: hotspotClasses,
-    columns,
-  }
-  const json = new TextEncoder().encode(JSON.stringify(header))
-  const headerBytes = Math.ceil((4 + json.length) / 8) * 8 - 4
-  const buffer = new ArrayBuffer(4 + headerBytes + bodyBytes)
-  new DataView(buffer).setUint32(0, headerBytes, true)
-  new Uint8Array(buffer, 4, headerBytes).fill(0x20).set(json)
-  return { ...decodeHotspotColumns(buffer), bytes: new Uint8Array(buffer) }
+  const layout = Object.fromEntries(
+    Object.entries(columnTypes).map(([name, type]) => [name, { type, length }]),
+  ) as Record<ColumnName, { type: ColumnType; length: number }>
+  const frame = allocateFrame<HotspotColumnsHeader>(
+    { version: 1, ...window, length, classes: hotspotClasses },
+    layout,
+  )
+  return { ...hotspotColumnsOf(frame), bytes: frame.bytes }
 }
 
 /** The columns of an answer, as typed arrays over its own bytes (nothing is copied). */
-export function decodeHotspotColumns(buffer: ArrayBuffer): HotspotColumns {
-  const headerBytes = new DataView(buffer).getUint32(0, true)
-  const header = JSON.parse(
-    new TextDecoder().decode(new Uint8Array(buffer, 4, headerBytes)),
-  ) as HotspotColumnsHeader
-  if (header.version !== 1) throw new Error(`hotspot columns of version ${header.version}, expected 1`)
-  const body = 4 + headerBytes
-  const column = <T extends ColumnType>(name: ColumnName, type: T): InstanceType<(typeof arrayTypes)[T]> => {
-    const spec = header.columns[name]
-    if (spec?.type !== type) throw new Error(`hotspot columns: no ${type} column "${name}"`)
-    return new arrayTypes[type](buffer, body + spec.offset, spec.length) as InstanceType<
-      (typeof arrayTypes)[T]
-    >
-  }
+export const decodeHotspotColumns = (buffer: ArrayBuffer): HotspotColumns =>
+  hotspotColumnsOf(readFrame<HotspotColumnsHeader>(buffer, 'hotspot columns', 1))
+
+function hotspotColumnsOf({ header, column }: Frame<HotspotColumnsHeader>): HotspotColumns {
   return {
     from: header.from,
     to: header.to,

@@ -1,15 +1,13 @@
 import type { Queryable } from '../db/db.ts'
+import { allocateFrame, type ColumnSpec, type ColumnType } from './column-frame.ts'
 import { incidentStatuses } from './incident-lifecycle.ts'
 import { filterConditions, type IncidentFilter, incidentCategories } from './incidents.ts'
 
 /**
  * The incidents of a filter as columns for the map (GET /api/incidents.bin): a million points are
  * ~14 MB of typed arrays that the browser hands to deck.gl as they are, where the same as GeoJSON
- * would be ~200 MB of text to parse. The layout, all numbers little-endian:
- *
- *   uint32          header length H in bytes (a multiple of 4)
- *   H bytes         header: UTF-8 JSON (IncidentColumnsHeader), padded with spaces
- *   columns         from byte 4 + H on, each at its `offset` from there (`length` values), in order:
+ * would be ~200 MB of text to parse. A frame of column-frame.ts whose header is an
+ * IncidentColumnsHeader, its columns in order:
  *     id           uint32 × count
  *     position     float32 × 2·count: lon, lat of each incident minus `origin` (degrees)
  *     occurred     uint32 × count: occurred_at in whole seconds since `epoch` (Unix seconds)
@@ -24,8 +22,15 @@ import { filterConditions, type IncidentFilter, incidentCategories } from './inc
 /** The most rows one answer carries (issue 9: a year of a city is ~1 M incidents). */
 export const columnsLimitMax = 2_000_000
 
-export const columnNames = ['id', 'position', 'occurred', 'category', 'status'] as const
-export type ColumnName = (typeof columnNames)[number]
+/** Column types and values per row, in their order in the frame: the 4-byte ones first, so each is aligned. */
+const columnTypes = {
+  id: { type: 'uint32', perRow: 1 },
+  position: { type: 'float32', perRow: 2 },
+  occurred: { type: 'uint32', perRow: 1 },
+  category: { type: 'uint8', perRow: 1 },
+  status: { type: 'uint8', perRow: 1 },
+} as const satisfies Record<string, { type: ColumnType; perRow: number }>
+type ColumnName = keyof typeof columnTypes
 
 export interface IncidentColumnsHeader {
   version: 1
@@ -38,8 +43,8 @@ export interface IncidentColumnsHeader {
   epoch: number
   categories: string[]
   statuses: string[]
-  /** Byte offset from the end of the header, and number of values (not rows). */
-  columns: Record<ColumnName, { type: 'uint32' | 'float32' | 'uint8'; offset: number; length: number }>
+  /** `length` counts values, not rows (two per row for positions). */
+  columns: Record<ColumnName, ColumnSpec>
 }
 
 interface ColumnRow {
@@ -100,37 +105,27 @@ export function encodeColumns(
     : [0, 0]
   if (!count) epoch = 0
 
-  const columns = {} as IncidentColumnsHeader['columns']
-  let bodyBytes = 0
-  for (const name of columnNames) {
-    const { type, perRow } = columnTypes[name]
-    columns[name] = { type, offset: bodyBytes, length: perRow * count }
-    bodyBytes += perRow * count * bytesOf[type]
-  }
-  const header: IncidentColumnsHeader = {
-    version: 1,
-    count,
-    limit: meta.limit,
-    truncated: meta.truncated,
-    origin,
-    epoch,
-    categories: [...incidentCategories],
-    statuses: [...incidentStatuses],
-    columns,
-  }
-  const json = Buffer.from(JSON.stringify(header))
-  const headerBytes = Math.ceil(json.length / 4) * 4
-  const body = 4 + headerBytes
-  const bytes = new ArrayBuffer(body + bodyBytes)
-  new DataView(bytes).setUint32(0, headerBytes, true)
-  const text = new Uint8Array(bytes, 4, headerBytes).fill(0x20)
-  text.set(json)
-
-  const ids = new Uint32Array(bytes, body + columns.id.offset, count)
-  const positions = new Float32Array(bytes, body + columns.position.offset, 2 * count)
-  const occurred = new Uint32Array(bytes, body + columns.occurred.offset, count)
-  const categories = new Uint8Array(bytes, body + columns.category.offset, count)
-  const statuses = new Uint8Array(bytes, body + columns.status.offset, count)
+  const layout = Object.fromEntries(
+    Object.entries(columnTypes).map(([name, { type, perRow }]) => [name, { type, length: perRow * count }]),
+  ) as Record<ColumnName, { type: ColumnType; length: number }>
+  const { bytes, column } = allocateFrame<IncidentColumnsHeader>(
+    {
+      version: 1,
+      count,
+      limit: meta.limit,
+      truncated: meta.truncated,
+      origin,
+      epoch,
+      categories: [...incidentCategories],
+      statuses: [...incidentStatuses],
+    },
+    layout,
+  )
+  const ids = column('id', 'uint32')
+  const positions = column('position', 'float32')
+  const occurred = column('occurred', 'uint32')
+  const categories = column('category', 'uint8')
+  const statuses = column('status', 'uint8')
   for (let i = 0; i < count; i++) {
     const row = rows[i] as ColumnRow
     ids[i] = row.id
@@ -140,15 +135,5 @@ export function encodeColumns(
     categories[i] = row.category
     statuses[i] = row.status
   }
-  return Buffer.from(bytes)
-}
-
-const bytesOf = { uint32: 4, float32: 4, uint8: 1 } as const
-/** Column types and values per row; the 4-byte columns come first, so every column is aligned. */
-const columnTypes: Record<ColumnName, { type: keyof typeof bytesOf; perRow: number }> = {
-  id: { type: 'uint32', perRow: 1 },
-  position: { type: 'float32', perRow: 2 },
-  occurred: { type: 'uint32', perRow: 1 },
-  category: { type: 'uint8', perRow: 1 },
-  status: { type: 'uint8', perRow: 1 },
+  return Buffer.from(bytes.buffer)
 }
