@@ -83,7 +83,7 @@ const scenarios: Scenario[] = [
   api('forests tile z7', 10, get('/api/tiles/forests/7/106/52.mvt')),
   api('forests tile z9', 10, get('/api/tiles/forests/9/426/209.mvt')),
   api('incidents, 20 km viewport, 30 days', 10, get(`/api/incidents?bbox=${viewport}&${window30}`), 30),
-  api('hotspots 500 m + Gi*, 30 days', 5, get(`/api/hotspots?${window30}`), 25),
+  api('hotspots 500 m + Gi*, 30 days', 10, get(`/api/hotspots?${window30}`), 25),
   api('hotspots 500 m + Gi*, 30 days, GeoJSON', 3, get(`/api/hotspots?${window30}&format=geojson`)),
   sql('hotspot counts, 30 days: daily cells', 10, (db) => incidentCountsByCell(db, hotspotWindow)),
   sql('hotspot counts, 30 days: scan', 10, (db) => scanIncidentCounts(db, hotspotWindow)),

@@ -2,6 +2,7 @@ import { inScopeSql, type Viewer } from '../auth/scope.ts'
 import type { Queryable } from '../db/db.ts'
 import { badRequest } from '../errors.ts'
 import type { BBox } from './bbox.ts'
+import { sumCellDays } from './cell-day-cache.ts'
 import {
   epsg4549ToLonLat,
   type Hex,
@@ -211,7 +212,13 @@ const DAY_MS = 86_400_000
 export function incidentCountsByCell(db: Queryable, filter: HotspotFilter): Promise<CellCount[]> {
   if (filter.viewer != null) return scanIncidentCounts(db, filter)
   return sumOverDays(filter, {
-    daily: (first, end) => dailyIncidentCounts(db, first, end, filter.categories),
+    // Sums of incident_cell_days, through the server's copy of it.
+    daily: (first, end) =>
+      sumCellDays(db, 'incident_cell_days', { first, end, categories: filter.categories }, (q, r, count) => ({
+        q,
+        r,
+        count,
+      })),
     scan: (part) => scanIncidentCounts(db, { ...filter, ...part }),
     add: (sum, c) => {
       sum.count += c.count
@@ -251,23 +258,6 @@ async function sumOverDays<C extends Hex>(
     }
   }
   return [...sums.values()]
-}
-
-/** Sums of incident_cell_days over the UTC days [first, end). */
-function dailyIncidentCounts(
-  db: Queryable,
-  first: Date,
-  end: Date,
-  categories: IncidentCategory[] | undefined,
-): Promise<CellCount[]> {
-  return db.query<CellCount>(
-    `SELECT q, r, sum(n)::integer AS count
-       FROM incident_cell_days
-      WHERE day >= $1::date AND day < $2::date AND ($3::text[] IS NULL OR category = ANY ($3::text[]))
-      GROUP BY q, r
-     HAVING sum(n) > 0`,
-    [first.toISOString().slice(0, 10), end.toISOString().slice(0, 10), categories ?? null],
-  )
 }
 
 /** Incidents of the filter per hexagon, binned from the incidents themselves. */
@@ -421,13 +411,11 @@ export function patrolEffortByCell(
 ): Promise<CellEffort[]> {
   return sumOverDays(filter, {
     daily: (first, end) =>
-      db.query<CellEffort>(
-        `SELECT q, r, sum(metres) / 1000 AS effort_km
-           FROM patrol_effort_days
-          WHERE day >= $1::date AND day < $2::date
-          GROUP BY q, r`,
-        [first.toISOString().slice(0, 10), end.toISOString().slice(0, 10)],
-      ),
+      sumCellDays(db, 'patrol_effort_days', { first, end }, (q, r, metres) => ({
+        q,
+        r,
+        effort_km: metres / 1000,
+      })),
     scan: (part) => scanPatrolEffort(db, { ...filter, ...part }),
     add: (sum, e) => {
       sum.effort_km += e.effort_km
@@ -633,11 +621,13 @@ export async function findHotspots(
     },
     n,
   )
-  // Hottest first; the sort is stable, so equal z-scores stay in (q, r) order.
-  const order = Array.from(values.keys()).sort((a, b) => (z[b] as number) - (z[a] as number))
-  order.forEach((from, to) => {
+  // Hottest first, equal z-scores in (q, r) order (the order of the study area's cells).
+  const zs = Float64Array.from(z)
+  const order = Uint32Array.from(values.keys()).sort((a, b) => (zs[b] as number) - (zs[a] as number) || a - b)
+  for (let to = 0; to < n; to++) {
+    const from = order[to] as number
     const c = area.cells[from] as StudyCell
-    columns.z[to] = z[from] as number
+    columns.z[to] = zs[from] as number
     columns.p[to] = p[from] as number
     columns.per100km[to] = c.effortKm >= minEffortKm ? round((100 * c.count) / c.effortKm, 2) : Number.NaN
     columns.q[to] = c.q
@@ -645,7 +635,7 @@ export async function findHotspots(
     columns.count[to] = c.count
     columns.effortMetres[to] = Math.round(c.effortKm * 1000)
     columns.classIndex[to] = hotspotClasses.indexOf(classes[from] as HotspotClass)
-  })
+  }
   return columns
 }
 
