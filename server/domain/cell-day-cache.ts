@@ -52,6 +52,8 @@ interface CellDay {
 
 /** Days kept per table (three years); the least recently read go first. */
 const maxDays = 1100
+/** Days read per query. */
+const readChunkDays = 31
 
 const caches = new WeakMap<Queryable, Record<CellDayTable, Map<string, CellDay>>>()
 
@@ -80,10 +82,19 @@ export async function sumCellDays<C extends Hex>(
       WHERE source = $1 AND day >= $2::date AND day < $3::date`,
     [table, first.toISOString().slice(0, 10), end.toISOString().slice(0, 10)],
   )
-  const stale = versions.filter(({ day, version }) => cache.get(day)?.version !== version)
-  if (stale.length) await readDays(db, table, stale, cache)
+  // The days of the window as kept, and those read again in chunks of a month: a year's window at
+  // a million incidents is a million rows, better not in flight at once.
+  const days: CellDay[] = []
+  const stale: { day: string; version: string }[] = []
+  for (const entry of versions) {
+    const kept = cache.get(entry.day)
+    if (kept?.version === entry.version) days.push(kept)
+    else stale.push(entry)
+  }
+  for (let i = 0; i < stale.length; i += readChunkDays) {
+    days.push(...(await readDays(db, table, stale.slice(i, i + readChunkDays), cache)))
+  }
 
-  const days = versions.flatMap(({ day }) => cache.get(day) ?? [])
   const groups = categories ? new Set(categories.map((c) => incidentCategories.indexOf(c))) : undefined
   // The sums live on a lattice over the days' bounds, one slot per cell: typed-array adds instead of
   // a Map's lookups (80 k of them for 30 days at a million incidents).
@@ -108,13 +119,13 @@ export async function sumCellDays<C extends Hex>(
   return sums
 }
 
-/** Reads `days` of `table` into the cache under their versions. */
+/** Reads `days` of `table` into the cache under their versions; returns them. */
 async function readDays(
   db: Queryable,
   table: CellDayTable,
   days: readonly { day: string; version: string }[],
   cache: Map<string, CellDay>,
-): Promise<void> {
+): Promise<CellDay[]> {
   const source: CellDaySource = sources[table]
   type Row = { day: string; q: number; r: number; group: number; value: number }
   const rows = await db.query<Row>(source.sql, [days.map((d) => d.day), ...source.params])
@@ -124,7 +135,7 @@ async function readDays(
     if (list) list.push(row)
     else byDay.set(row.day, [row])
   }
-  for (const { day, version } of days) {
+  const read = days.map(({ day, version }) => {
     const run = byDay.get(day) ?? []
     const q = Int32Array.from(run, (row) => row.q)
     const r = Int32Array.from(run, (row) => row.r)
@@ -136,16 +147,20 @@ async function readDays(
       bounds.rMin = Math.min(bounds.rMin, r[i] as number)
       bounds.rMax = Math.max(bounds.rMax, r[i] as number)
     }
-    // Deleted first, so that the map's order stays the order days were read in.
-    cache.delete(day)
-    cache.set(day, {
+    const kept: CellDay = {
       version,
       q,
       r,
       group: Uint8Array.from(run, (row) => row.group),
       value: Float64Array.from(run, (row) => row.value),
       ...bounds,
-    })
-  }
+    }
+    // Deleted first, so that the map's order stays the order days were read in.
+    cache.delete(day)
+    cache.set(day, kept)
+    return kept
+  })
+  // Days of this window may go too (a window longer than maxDays): the caller holds them.
   while (cache.size > maxDays) cache.delete(cache.keys().next().value as string)
+  return read
 }
