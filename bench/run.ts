@@ -82,7 +82,20 @@ const scenarios: Scenario[] = [
   // Vector tiles of the same layer: all of Huzhou at zoom 7, and the tile of its centre at zoom 9.
   api('forests tile z7', 10, get('/api/tiles/forests/7/106/52.mvt')),
   api('forests tile z9', 10, get('/api/tiles/forests/9/426/209.mvt')),
-  api('incidents, 20 km viewport, 30 days', 10, get(`/api/incidents?bbox=${viewport}&${window30}`), 30),
+  // The map's path: typed columns (incident-columns.ts), for a viewport and for the whole city.
+  api(
+    'incidents as columns, 20 km viewport, 30 days',
+    10,
+    get(`/api/incidents.bin?bbox=${viewport}&${window30}`),
+    30,
+  ),
+  api('incidents as columns, whole city, 30 days', 5, get(`/api/incidents.bin?${window30}`)),
+  // The list's path: GeoJSON features with every property (a client for the records, not the map).
+  api(
+    'incidents as GeoJSON, 20 km viewport, 30 days',
+    10,
+    get(`/api/incidents?bbox=${viewport}&${window30}`),
+  ),
   api('hotspots 500 m + Gi*, 30 days', 10, get(`/api/hotspots?${window30}`), 25),
   api('hotspots 500 m + Gi*, 30 days, GeoJSON', 3, get(`/api/hotspots?${window30}&format=geojson`)),
   sql('hotspot counts, 30 days: daily cells', 10, (db) => incidentCountsByCell(db, hotspotWindow)),

@@ -5,7 +5,7 @@ export const deskEn = {
   'desk.loading': 'Computing the figures of every place and district…',
   'desk.failed': 'Could not compute the figures: {message}',
   'desk.retry': 'Retry',
-  'desk.window': '{from} – {to}, against the {days} days before',
+  'desk.window': '{from} – {to}, against the {days} {days|day|days} before',
   'desk.key.coverage': 'Coverage',
   'desk.key.overdue': 'Places overdue',
   'desk.key.incidents': 'Incidents',

@@ -43,7 +43,7 @@ export const en = {
   'panel.loading': 'loading…',
   'panel.failed': 'failed to load: {message}',
   'panel.retry': 'Retry',
-  'panel.count': '{count} features',
+  'panel.count': '{count} {count|feature|features}',
   'panel.collapse': 'Hide the layer panel',
   'panel.expand': 'Show the layer panel',
   'panel.showAll': 'All on',
@@ -95,7 +95,7 @@ export const en = {
   'chief.water_source': 'Water-source chief',
 
   'tooltip.district': 'District: {name}',
-  'tooltip.patrolEvery': 'Patrol every {days} days',
+  'tooltip.patrolEvery': 'Patrol every {days} {days|day|days}',
   'tooltip.agencies': 'Agencies: {list}',
   'tooltip.duty': 'Watch: {hours}',
   'tooltip.allDay': '24 hours',
@@ -104,7 +104,7 @@ export const en = {
   'tooltip.localStation': 'Station within one province',
   'tooltip.onDuty': 'On duty',
   'tooltip.offDuty': 'Off duty',
-  'tooltip.places': 'Answers for {count} places',
+  'tooltip.places': 'Answers for {count} {count|place|places}',
   'tooltip.listSeparator': ', ',
 
   'agency.police': 'Public security',

@@ -9,7 +9,7 @@ export const importEn = {
   'import.submit': 'Import',
   'import.uploading': 'Uploading… {percent} %',
   'import.working': 'Checking and importing on the server…',
-  'import.done': '{count} incidents imported (ids {first}–{last}).',
+  'import.done': '{count} {count|incident|incidents} imported (ids {first}–{last}).',
   'import.withoutDistrict': '{count} lie more than 50 km from every district and have no district.',
   'import.refused': 'Nothing was imported: {message}',
   'import.refusedRows':

@@ -6,7 +6,7 @@
 export const incidentsEn = {
   'incident.readOnly': 'Read only: a supervisor sees everything and changes nothing operational.',
   'incident.dock.title': 'Incidents',
-  'incident.summary': '{count} incidents · {open} open',
+  'incident.summary': '{count} {count|incident|incidents} · {open} open',
   'incident.truncated': 'only the latest {limit} are shown: narrow the window',
   'incident.loadFailed': 'could not load: {message}',
   'incident.noPlace': 'no named place nearby',
@@ -76,7 +76,7 @@ export const incidentsEn = {
   'incident.unit.h': '{n} h',
   'incident.unit.d': '{n} d',
 
-  'incident.cluster.count': '{count} incidents',
+  'incident.cluster.count': '{count} {count|incident|incidents}',
   'incident.cluster.open': '{count} still open',
   'incident.cluster.hint': 'Click to zoom in',
   'incident.tooltip.chief': 'Chief: {name}',
@@ -93,7 +93,8 @@ export const incidentsEn = {
   'incident.stats.resolve': 'to resolve',
   'incident.stats.within30': 'resolved ≤ 30 min',
   'incident.stats.p90': '9 in 10 within {value}',
-  'incident.stats.basis': 'Medians from the report, over {count} incidents ({resolved} resolved)',
+  'incident.stats.basis':
+    'Medians from the report, over {count} {count|incident|incidents} ({resolved} resolved)',
 
   'incident.panel.close': 'Close',
   'incident.panel.loadFailed': 'This incident could not be loaded',

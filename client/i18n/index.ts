@@ -49,11 +49,29 @@ export function setLocale(next: Locale): void {
   }
 }
 
-/** The message `key` in the current language with `{name}` placeholders filled in; reactive. */
+/**
+ * The message `key` in the current language with `{name}` placeholders filled in; reactive.
+ * `{name|one|other}` is a word that agrees with the number `name` ("{count} {count|place|places}"):
+ * `one` where the language's plural rules say so for it, else `other`. Chinese needs none.
+ */
 export function t(key: MessageKey, vars?: Record<string, string | number>): string {
   const text = dictionaries[locale()][key] ?? en[key] ?? key
   if (!vars) return text
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole))
+  return text
+    .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (whole, name: string, one: string, other: string) =>
+      name in vars ? (pluralOf(vars[name] as string | number) === 'one' ? one : other) : whole,
+    )
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole))
+}
+
+const pluralRules = new Map<Locale, Intl.PluralRules>()
+
+/** The plural category of a number, given as a number or as formatNumber wrote it. */
+function pluralOf(value: string | number): Intl.LDMLPluralRule {
+  const number = typeof value === 'number' ? value : Number(value.replace(/[^\d.-]/g, ''))
+  const rules = pluralRules.get(locale()) ?? new Intl.PluralRules(locale())
+  pluralRules.set(locale(), rules)
+  return rules.select(number)
 }
 
 /** Whether the dictionary has `key` (for ids that come from data, such as agencies). */

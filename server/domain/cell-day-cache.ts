@@ -58,8 +58,11 @@ const readChunkDays = 31
 const caches = new WeakMap<Queryable, Record<CellDayTable, Map<string, CellDay>>>()
 
 function cacheOf(db: Queryable, table: CellDayTable): Map<string, CellDay> {
-  const tables = caches.get(db) ?? { incident_cell_days: new Map(), patrol_effort_days: new Map() }
-  caches.set(db, tables)
+  let tables = caches.get(db)
+  if (!tables) {
+    tables = { incident_cell_days: new Map(), patrol_effort_days: new Map() }
+    caches.set(db, tables)
+  }
   return tables[table]
 }
 
