@@ -81,6 +81,7 @@ function timed(tx: Queryable, steps: Map<string, number>): Queryable {
     return result
   }
   return {
+    database: tx.database,
     query: (sql, params) => record(sql.replace(/\s+/g, ' ').trim().slice(0, 60), tx.query(sql, params)),
     copyRows: (...args) => record('COPY rows', tx.copyRows(...args)),
     copyCsv: (...args) => record('COPY csv', tx.copyCsv(...args)),

@@ -102,6 +102,7 @@ const scenarios: Scenario[] = [
   sql('hotspot counts, 30 days: scan', 10, (db) => scanIncidentCounts(db, hotspotWindow)),
   api('DBSCAN clusters 250 m / 5, 30 days', 5, get(`/api/hotspots/clusters?${window30}`)),
   api('coverage of every place, 30 days', 3, get(`/api/coverage?${window30}`), 100),
+  api("coverage of one chief's places, 30 days", 10, get(`/api/coverage?chief=chief-0001&${window30}`)),
   api('gap list, 30 days', 3, get(`/api/coverage/gaps?${window30}`), 100),
   api('responsible units', 20, get('/api/incidents/1/responsible'), 5),
   api(

@@ -3,6 +3,11 @@ export type CopyValue = string | number | null
 
 /** Something that runs SQL: the database itself, or a transaction on it. */
 export interface Queryable {
+  /**
+   * One object per open database, the same in each of its transactions: what per-database copies
+   * (server/domain/day-copy.ts) are kept under.
+   */
+  readonly database: object
   /** Runs one parameterised statement and returns its rows. */
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>
   /**

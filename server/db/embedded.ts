@@ -12,7 +12,9 @@ export async function openEmbeddedDb(dataDir: string): Promise<Db> {
   mkdirSync(dataDir, { recursive: true })
   const pg = await PGlite.create({ dataDir, extensions: { postgis }, parsers })
   await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis')
+  const database = {}
   const queryable = (q: { query: PGlite['query'] }): Queryable => ({
+    database,
     query: async <Row>(sql: string, params: readonly unknown[] = []) =>
       (await q.query<Row>(sql, params as unknown[])).rows,
     // PGlite has no COPY FROM STDIN: the text goes in as a Blob that COPY reads from /dev/blob.

@@ -62,8 +62,10 @@ export async function openPostgresDb(connectionString: string): Promise<Db> {
         client.release()
       }
     }
+  const database = {}
   return {
     kind: 'postgres',
+    database,
     query: run(pool),
     copyRows: onClient(copyInto),
     copyCsv: onClient(copyCsvInto),
@@ -72,6 +74,7 @@ export async function openPostgresDb(connectionString: string): Promise<Db> {
       try {
         await client.query('BEGIN')
         const result = await fn({
+          database,
           query: run(client),
           copyRows: (...args) => copyInto(client, ...args),
           copyCsv: (...args) => copyCsvInto(client, ...args),

@@ -144,9 +144,11 @@ export async function rankCoverage(
   const ids = places.map((p) => p.id)
   const incidents = await recentIncidentsNear(db, ids, q.to)
   const chiefRows = await db.query<{ place_id: string; id: string; name_zh: string; name_en: string }>(
+    // The ids joined as a table (hashed), not `= ANY ($1)`: that compares each row with every id.
     `SELECT cp.place_id, c.id, c.name_zh, c.name_en
-     FROM chief_places cp JOIN chiefs c ON c.id = cp.chief_id
-     WHERE cp.place_id = ANY ($1)
+     FROM unnest($1::text[]) AS ids (id)
+     JOIN chief_places cp ON cp.place_id = ids.id
+     JOIN chiefs c ON c.id = cp.chief_id
      ORDER BY c.id`,
     [ids],
   )

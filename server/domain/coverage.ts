@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../db/db.ts'
 import { badRequest } from '../errors.ts'
+import { placesReachedInWindow } from './place-patrol-cells.ts'
 import { parseInstant } from './time.ts'
 
 /**
@@ -146,97 +147,106 @@ export function placeCoverage(db: Queryable, q: CoverageQuery): Promise<PlaceCov
   return coverageMethod(q) === 'cells' ? cellCoverage(db, q) : exactCoverage(db, q)
 }
 
-/** The ids of the patrolled places a query's filters leave. */
-async function targetIds(db: Queryable, q: CoverageQuery): Promise<string[]> {
-  // Every query here takes queryParams; the window ($1, $2) is only compared so that it is typed.
-  const rows = await db.query<{ id: string }>(
-    `SELECT t.id FROM (${targetPlaces}) AS t WHERE $1::timestamptz < $2::timestamptz`,
-    queryParams(q),
-  )
-  return rows.map((r) => r.id)
-}
-
 /**
  * Coverage from the cells kept at ingest (migrations/005_coverage_cells.sql). A line or area is
  * covered by the share of it lying in cells whose centre a track passed within R of, at a time in
  * the window; its patrols are the tracks that reached one of its cells, and when none did, its last
  * patrol is the latest track that reached one before. Which of a place's cells each track reached,
- * and when, is kept too (migrations/009_coverage_windows.sql): a window is a range of one index.
- * A visited-or-not site is checked against the tracks themselves, found through the cells: a track
- * point within R of the site lies in a cell within R of the site's bounding box, and every cell
- * holding a point of a track is one of the track's cells (its centre is at most 177 m from that point).
+ * and when, is kept too (migrations/009_coverage_windows.sql) and summed from this server's copy
+ * of it (place-patrol-cells.ts). A visited-or-not site is checked against the tracks themselves,
+ * found through the cells: a track point within R of the site lies in a cell within R of the site's
+ * bounding box, and every cell holding a point of a track is one of the track's cells (its centre is
+ * at most 177 m from that point).
  */
-async function cellCoverage(db: Queryable, query: CoverageQuery): Promise<PlaceCoverage[]> {
-  // A filter is resolved to its places first: the planner cannot tell how few places a chief or a
-  // district leaves, but it can count an array of ids.
-  const filtered =
-    query.kind !== undefined ||
-    query.district !== undefined ||
-    query.chief !== undefined ||
-    query.placeIds !== undefined
-  const q = filtered
-    ? { from: query.from, to: query.to, radius: query.radius, placeIds: await targetIds(db, query) }
-    : query
-  const rows = await db.query<Omit<PlaceCoverage, 'coverage'>>(
-    `WITH target AS MATERIALIZED (${targetPlaces}),
-     reached AS MATERIALIZED (
-       -- each square of the target lines and areas that a track reached in the window, per track
-       SELECT r.place_id AS id, r.cx, r.cy, r.amount, r.patrol_id
-       FROM target t
-       JOIN place_patrol_cells r ON r.place_id = t.id AND r.at >= $1 AND r.at < $2
-       WHERE NOT t.visit
-     ),
-     visited AS (
-       -- the cells within R of each site's bounding box, probed one by one on (cx, cy, at)
-       SELECT DISTINCT t.id, pc.patrol_id
-       FROM target t
-       CROSS JOIN LATERAL generate_series(floor((ST_XMin(t.geom_m) - $3) / 250)::int,
-                                          floor((ST_XMax(t.geom_m) + $3) / 250)::int) AS gx (cx)
-       CROSS JOIN LATERAL generate_series(floor((ST_YMin(t.geom_m) - $3) / 250)::int,
-                                          floor((ST_YMax(t.geom_m) + $3) / 250)::int) AS gy (cy)
-       JOIN patrol_cells pc ON pc.cx = gx.cx AND pc.cy = gy.cy AND pc.at >= $1 AND pc.at < $2
-       JOIN patrols p ON p.id = pc.patrol_id
-       WHERE t.visit AND p.ended_at >= $1 AND p.started_at <= $2 AND ST_DWithin(p.track_m, t.geom_m, $3)
-     ),
-     place_cover AS (
-       SELECT id, sum(amount) AS covered
-       FROM (SELECT DISTINCT id, cx, cy, amount FROM reached) AS cells
-       GROUP BY id
-     ),
-     place_patrols AS (
-       SELECT r.id, count(*) AS patrols, max(least(p.ended_at, $2::timestamptz)) AS last
-       FROM (SELECT DISTINCT id, patrol_id FROM reached UNION ALL SELECT id, patrol_id FROM visited) AS r
-       JOIN patrols p ON p.id = r.patrol_id
-       GROUP BY r.id
-     ),
-     older AS (
-       -- lines and areas no track reached in the window: the latest track through one of their
-       -- cells before it, one index probe per cell
-       SELECT DISTINCT ON (c.place_id) c.place_id AS id, least(p.ended_at, $2::timestamptz) AS last
-       FROM target t
-       JOIN place_cells c ON c.place_id = t.id
-       CROSS JOIN LATERAL (
-         SELECT pc.patrol_id, pc.at FROM patrol_cells pc
-         WHERE pc.cx = c.cx AND pc.cy = c.cy AND pc.at < $1
-         ORDER BY pc.at DESC LIMIT 1
-       ) AS latest
-       JOIN patrols p ON p.id = latest.patrol_id
-       WHERE NOT t.visit AND NOT EXISTS (SELECT 1 FROM place_patrols pp WHERE pp.id = t.id)
-       ORDER BY c.place_id, latest.at DESC
-     )
-     SELECT ${placeColumns},
-            CASE WHEN t.visit THEN least(coalesce(pp.patrols, 0), 1)
-                 ELSE coalesce(pc.covered, 0) END::float8 AS covered,
-            coalesce(pp.patrols, 0)::int AS patrols,
-            coalesce(pp.last, o.last, CASE WHEN t.visit THEN ${olderLastPatrol} END) AS last_patrolled_at
-     FROM target t
-     LEFT JOIN place_cover pc USING (id)
-     LEFT JOIN place_patrols pp USING (id)
-     LEFT JOIN older o USING (id)
-     ORDER BY t.id`,
-    queryParams(q),
+async function cellCoverage(db: Queryable, q: CoverageQuery): Promise<PlaceCoverage[]> {
+  const params = queryParams(q)
+  // The window ($1, $2) is only compared so that it is typed: every query here takes queryParams.
+  const targets = await db.query<
+    Omit<PlaceCoverage, 'coverage' | 'covered' | 'patrols' | 'last_patrolled_at'> & { visit: boolean }
+  >(
+    `SELECT ${placeColumns}, t.visit
+       FROM (${targetPlaces}) AS t
+      WHERE $1::timestamptz < $2::timestamptz
+      ORDER BY t.id`,
+    params,
   )
-  return withCoverage(rows)
+  const reached = await placesReachedInWindow(
+    db,
+    q,
+    new Set(targets.filter((t) => !t.visit).map((t) => t.id)),
+  )
+  const visits = targets.some((t) => t.visit)
+    ? await db.query<{ id: string; patrol_id: number }>(
+        // The cells within R of each site's bounding box, probed one by one on (cx, cy, at).
+        `SELECT DISTINCT t.id, pc.patrol_id
+           FROM (${targetPlaces}) AS t
+           CROSS JOIN LATERAL generate_series(floor((ST_XMin(t.geom_m) - $3) / 250)::int,
+                                              floor((ST_XMax(t.geom_m) + $3) / 250)::int) AS gx (cx)
+           CROSS JOIN LATERAL generate_series(floor((ST_YMin(t.geom_m) - $3) / 250)::int,
+                                              floor((ST_YMax(t.geom_m) + $3) / 250)::int) AS gy (cy)
+           JOIN patrol_cells pc ON pc.cx = gx.cx AND pc.cy = gy.cy AND pc.at >= $1 AND pc.at < $2
+           JOIN patrols p ON p.id = pc.patrol_id
+          WHERE t.visit AND p.ended_at >= $1 AND p.started_at <= $2 AND ST_DWithin(p.track_m, t.geom_m, $3)`,
+        params,
+      )
+    : []
+  const patrolsOf = new Map<string, Set<number>>([...reached].map(([id, r]) => [id, r.patrols]))
+  for (const { id, patrol_id } of visits) patrolsOf.set(id, (patrolsOf.get(id) ?? new Set()).add(patrol_id))
+
+  // When each of those patrols ended (a track still running at `to` counts as ending then).
+  const ended = await db.query<{ id: number; ended: Date }>(
+    `SELECT id, least(ended_at, $2::timestamptz) AS ended FROM patrols WHERE id = ANY ($1::int[])`,
+    [[...new Set([...patrolsOf.values()].flatMap((ids) => [...ids]))], q.to],
+  )
+  const endedOf = new Map(ended.map((p) => [p.id, p.ended]))
+  const lastOf = (ids: Set<number> | undefined) => {
+    let last: Date | null = null
+    for (const id of ids ?? []) {
+      const at = endedOf.get(id)
+      if (at && (!last || at > last)) last = at
+    }
+    return last
+  }
+
+  // Places no track reached in the window were last patrolled before it: for a line or area the
+  // latest track through one of its cells (one index probe per cell), for a site the latest within R.
+  const unreached = targets.filter((t) => !patrolsOf.has(t.id)).map((t) => t.id)
+  const older = unreached.length
+    ? await db.query<{ id: string; last: Date | null }>(
+        `WITH t AS (
+           SELECT p.id, p.geom_m, p.dim = 0 OR p.diagonal_m <= $3 AS visit FROM places p WHERE p.id = ANY ($4)
+         ),
+         older AS (
+           SELECT DISTINCT ON (c.place_id) c.place_id AS id, least(p.ended_at, $2::timestamptz) AS last
+             FROM t
+             JOIN place_cells c ON c.place_id = t.id
+             CROSS JOIN LATERAL (
+               SELECT pc.patrol_id, pc.at FROM patrol_cells pc
+                WHERE pc.cx = c.cx AND pc.cy = c.cy AND pc.at < $1
+                ORDER BY pc.at DESC LIMIT 1
+             ) AS latest
+             JOIN patrols p ON p.id = latest.patrol_id
+            WHERE NOT t.visit
+            ORDER BY c.place_id, latest.at DESC
+         )
+         SELECT t.id, coalesce(o.last, CASE WHEN t.visit THEN ${olderLastPatrol} END) AS last
+           FROM t LEFT JOIN older o USING (id)`,
+        [q.from, q.to, q.radius, unreached],
+      )
+    : []
+  const olderOf = new Map(older.map((o) => [o.id, o.last]))
+
+  return withCoverage(
+    targets.map(({ visit, ...place }) => {
+      const patrols = patrolsOf.get(place.id)
+      return {
+        ...place,
+        covered: visit ? Math.min(patrols?.size ?? 0, 1) : (reached.get(place.id)?.covered ?? 0),
+        patrols: patrols?.size ?? 0,
+        last_patrolled_at: lastOf(patrols) ?? olderOf.get(place.id) ?? null,
+      }
+    }),
+  )
 }
 
 /**
@@ -440,9 +450,12 @@ async function buildCoverageReport(db: Queryable, q: CoverageQuery): Promise<Cov
     name_en: string
     place_id: string
   }>(
+    // The ids joined as a table (hashed), not `= ANY ($1)`: that compares each row with every id.
     `SELECT c.id AS chief_id, c.name_zh, c.name_en, cp.place_id
-     FROM chief_places cp JOIN chiefs c ON c.id = cp.chief_id
-     WHERE cp.place_id = ANY ($1) AND ($2::text IS NULL OR c.id = $2)
+     FROM unnest($1::text[]) AS ids (id)
+     JOIN chief_places cp ON cp.place_id = ids.id
+     JOIN chiefs c ON c.id = cp.chief_id
+     WHERE $2::text IS NULL OR c.id = $2
      ORDER BY c.id`,
     [ids, q.chief ?? null],
   )

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { combinedCoverage, placeCoverage } from '../../server/domain/coverage.ts'
+import { placesReachedInWindow } from '../../server/domain/place-patrol-cells.ts'
 import {
   driveLivePatrol,
   insertTestChief,
@@ -12,6 +13,7 @@ import { buildTestApp, type TestApp } from '../helpers/test-app.ts'
 
 // The cells kept at ingest for coverage (migrations/005_coverage_cells.sql) against a recomputation
 // from the stored tracks and places, through uploads, live fixes, plans, deletes and place edits;
+// the server's copy of what each track reached of each place against PostgreSQL's, through writes;
 // and coverage from them against the exact measurement on the demo world.
 
 let t: TestApp
@@ -156,6 +158,83 @@ describe('place cells follow the places', () => {
     expect((await cellsOf()).length).toBe(moved.length)
     await t.db.query("DELETE FROM places WHERE id = 'test-cells-river'")
     expect(await cellsOf()).toEqual([])
+  })
+})
+
+describe("the server's copy of place_patrol_cells", () => {
+  // What a window reached per place, from the copy (place-patrol-cells.ts) and written in SQL.
+  type Reached = Map<string, { covered: number; patrols: number[] }>
+  async function fromCopy(window: { from: Date; to: Date }): Promise<Reached> {
+    const ids = await t.db.query<{ id: string }>('SELECT id FROM places WHERE patrol_every_days IS NOT NULL')
+    const reached = await placesReachedInWindow(t.db, window, new Set(ids.map((p) => p.id)))
+    return new Map(
+      [...reached].map(([id, r]) => [
+        id,
+        { covered: r.covered, patrols: [...r.patrols].sort((a, b) => a - b) },
+      ]),
+    )
+  }
+  async function fromSql(window: { from: Date; to: Date }): Promise<Reached> {
+    const rows = await t.db.query<{ id: string; covered: number; patrols: number[] }>(
+      `SELECT s.id, s.covered, p.patrols
+         FROM (SELECT place_id AS id, sum(amount) AS covered
+                 FROM (SELECT DISTINCT place_id, cx, cy, amount FROM place_patrol_cells
+                        WHERE at >= $1 AND at < $2) AS squares
+                GROUP BY place_id) AS s
+         JOIN (SELECT place_id AS id, array_agg(DISTINCT patrol_id ORDER BY patrol_id) AS patrols
+                 FROM place_patrol_cells WHERE at >= $1 AND at < $2
+                GROUP BY place_id) AS p USING (id)`,
+      [window.from, window.to],
+    )
+    return new Map(rows.map((r) => [r.id, { covered: r.covered, patrols: r.patrols }]))
+  }
+  async function expectSame(window: { from: Date; to: Date }) {
+    const [copy, sql] = [await fromCopy(window), await fromSql(window)]
+    expect([...copy.keys()].sort()).toEqual([...sql.keys()].sort())
+    for (const [id, r] of sql) {
+      expect(copy.get(id)?.patrols, id).toEqual(r.patrols)
+      expect(copy.get(id)?.covered, id).toBeCloseTo(r.covered, 6)
+    }
+    return copy
+  }
+  // A week ending mid-day, so that its first and last days are partly in it.
+  const week = { from: new Date('2026-10-24T09:30:00Z'), to: new Date('2026-10-31T09:30:00Z') }
+  const day = { from: new Date('2026-10-27T00:00:00Z'), to: new Date('2026-10-28T00:00:00Z') }
+
+  it('has what PostgreSQL has, and every write in the next read', async () => {
+    expect((await expectSame(week)).size).toBeGreaterThan(50)
+    await expectSame(day)
+
+    // A track along a patrolled river's squares, uploaded through the API.
+    const [river] = await t.db.query<{ id: string; line: number[][] }>(
+      `SELECT c.place_id AS id,
+              array[array[ST_X(a), ST_Y(a)], array[ST_X(b), ST_Y(b)]] AS line
+         FROM place_cells c JOIN places p ON p.id = c.place_id,
+              ST_Transform(ST_SetSRID(ST_MakePoint(c.cx * 250 + 25, c.cy * 250 + 125), 4549), 4326) AS a,
+              ST_Transform(ST_SetSRID(ST_MakePoint(c.cx * 250 + 225, c.cy * 250 + 125), 4549), 4326) AS b
+        WHERE p.kind = 'river'
+        ORDER BY c.place_id, c.cx, c.cy LIMIT 1`,
+    )
+    if (!river) throw new Error('no river squares in the demo world')
+    await insertTestChief(t.db, 'test-copy-chief', '副本警长', 'Copy Chief')
+    const track = await uploadTrack(
+      t,
+      'test-copy-chief',
+      river.line as [number, number][],
+      '2026-10-27T03:00:00Z',
+      '2026-10-27T03:10:00Z',
+    )
+    expect((await expectSame(week)).get(river.id)?.patrols).toContain(track)
+    await expectSame(day)
+
+    // Statements on the table itself: rows moved to another day (both days change), then deleted.
+    await t.db.query(`UPDATE place_patrol_cells SET at = at - interval '2 days' WHERE patrol_id = $1`, [
+      track,
+    ])
+    expect((await expectSame(day)).get(river.id)?.patrols ?? []).not.toContain(track)
+    expect((await expectSame(week)).get(river.id)?.patrols).toContain(track)
+    await t.db.query('DELETE FROM patrols WHERE id = $1', [track])
+    expect((await expectSame(week)).get(river.id)?.patrols ?? []).not.toContain(track)
   })
 })
 
