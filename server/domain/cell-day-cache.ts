@@ -22,28 +22,19 @@ interface CellDay {
   rMax: number
 }
 
+type CellDayRow = { day: string; q: number; r: number; group: number; value: number }
+
 /**
  * A per-day cell table: `sql` reads the rows of the UTC days $1 (date[]) as day (text), q, r, group
  * (an index into the source's groups), value.
  */
-function cellDayTable(name: string, sql: string, params: unknown[]): DayTable<CellDay> {
-  type Row = { day: string; q: number; r: number; group: number; value: number }
-  return {
-    name,
-    empty: cellDay([]),
-    async read(db, days) {
-      const byDay = new Map<string, Row[]>()
-      for (const row of await db.query<Row>(sql, [days, ...params])) {
-        const list = byDay.get(row.day)
-        if (list) list.push(row)
-        else byDay.set(row.day, [row])
-      }
-      return new Map([...byDay].map(([day, rows]) => [day, cellDay(rows)]))
-    },
-  }
-}
+const cellDayTable = (name: string, sql: string, params: unknown[]): DayTable<CellDayRow, CellDay> => ({
+  name,
+  read: (db, days) => db.query<CellDayRow>(sql, [days, ...params]),
+  copy: cellDay,
+})
 
-function cellDay(rows: readonly { q: number; r: number; group: number; value: number }[]): CellDay {
+function cellDay(rows: readonly CellDayRow[]): CellDay {
   const q = Int32Array.from(rows, (row) => row.q)
   const r = Int32Array.from(rows, (row) => row.r)
   // A loop, not Math.min(...q): a day of a province would pass too many arguments.

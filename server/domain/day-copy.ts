@@ -14,13 +14,13 @@ import type { Queryable } from '../db/db.ts'
  * read inside a transaction that rolls back are read again too.
  */
 
-export interface DayTable<Day> {
+export interface DayTable<Row extends { day: string }, Day> {
   /** The table's name, which its versions are kept under (cell_day_versions.source). */
   readonly name: string
-  /** Reads the rows of the UTC days `days` ('YYYY-MM-DD'); a day without rows may be left out. */
-  read(db: Queryable, days: readonly string[]): Promise<Map<string, Day>>
-  /** A day without rows. */
-  readonly empty: Day
+  /** Reads the rows of the UTC days `days` ('YYYY-MM-DD'), each with its day. */
+  read(db: Queryable, days: readonly string[]): Promise<Row[]>
+  /** The copy of one day's rows (none, for a day whose rows are gone). */
+  copy(rows: Row[]): Day
 }
 
 /** Days kept per table (three years); the least recently read go first. */
@@ -45,10 +45,10 @@ function keptOf(db: Queryable, table: string): Kept {
   return kept
 }
 
-/** The UTC days [first, end) of `table` that have rows, as fresh as the database's. */
-export async function copiedDays<Day>(
+/** The UTC days [first, end) of `table` that have (or had) rows, as fresh as the database's. */
+export async function copiedDays<Row extends { day: string }, Day>(
   db: Queryable,
-  table: DayTable<Day>,
+  table: DayTable<Row, Day>,
   first: Date,
   end: Date,
 ): Promise<Day[]> {
@@ -62,22 +62,21 @@ export async function copiedDays<Day>(
   const days: Day[] = []
   const stale: { day: string; version: string }[] = []
   for (const entry of versions) {
-    const copy = kept.get(entry.day)
-    if (copy?.version === entry.version) days.push(copy.day as Day)
+    const held = kept.get(entry.day)
+    if (held?.version === entry.version) days.push(held.day as Day)
     else stale.push(entry)
   }
   for (let i = 0; i < stale.length; i += readChunkDays) {
     const chunk = stale.slice(i, i + readChunkDays)
-    const read = await table.read(
-      db,
-      chunk.map((d) => d.day),
-    )
+    const names = chunk.map((d) => d.day)
+    const byDay = new Map<string, Row[]>(names.map((day) => [day, []]))
+    for (const row of await table.read(db, names)) byDay.get(row.day)?.push(row)
     for (const { day, version } of chunk) {
-      const rows = read.get(day) ?? table.empty
+      const copy = table.copy(byDay.get(day) ?? [])
       // Deleted first, so that the map's order stays the order days were read in.
       kept.delete(day)
-      kept.set(day, { version, day: rows })
-      days.push(rows)
+      kept.set(day, { version, day: copy })
+      days.push(copy)
     }
   }
   // Days of this window may go too (a window longer than maxDays): the caller holds them.

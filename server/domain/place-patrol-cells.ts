@@ -52,27 +52,19 @@ function placePatrolDay(rows: readonly Row[]): PlacePatrolDay {
   }
 }
 
-const placePatrolCells: DayTable<PlacePatrolDay> = {
+const placePatrolCells: DayTable<Row, PlacePatrolDay> = {
   name: 'place_patrol_cells',
-  empty: placePatrolDay([]),
-  async read(db, days) {
-    // Each day as a range of `at`, so that the rows come off place_patrol_cells_at_idx alone.
-    const rows = await db.query<Row>(
+  // Each day as a range of `at`, so that the rows come off place_patrol_cells_at_idx alone.
+  read: (db, days) =>
+    db.query<Row>(
       `SELECT d.day::text AS day, x.place_id, x.cx, x.cy, x.patrol_id, x.at, x.amount
          FROM unnest($1::date[]) AS d (day)
          JOIN place_patrol_cells x
            ON x.at >= d.day::timestamp AT TIME ZONE 'UTC'
           AND x.at < (d.day + 1)::timestamp AT TIME ZONE 'UTC'`,
       [days],
-    )
-    const byDay = new Map<string, Row[]>()
-    for (const row of rows) {
-      const list = byDay.get(row.day)
-      if (list) list.push(row)
-      else byDay.set(row.day, [row])
-    }
-    return new Map([...byDay].map(([day, list]) => [day, placePatrolDay(list)]))
-  },
+    ),
+  copy: placePatrolDay,
 }
 
 export interface PlaceReached {
