@@ -142,6 +142,7 @@ export const App: Component = () => {
           onSettledChange={setSettled}
           onMapError={setMapError}
           extraLayers={analysis.mode() === 'map' ? incidents.layers() : analysis.layers()}
+          labelObstacles={analysis.labelObstacles()}
           onMap={analysis.setMap}
         />
         <Show when={analysis.mode() === 'map'}>

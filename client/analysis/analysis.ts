@@ -28,11 +28,12 @@ import { localName } from '../i18n/index.ts'
 import { createCoverageLayer } from '../map/coverage-layer.ts'
 import { createHotspotLayer, drawnCells, hotspotFeature } from '../map/hotspot-layer.ts'
 import { createHotspotSelectionLayer } from '../map/hotspot-selection-layer.ts'
+import type { LabelObstacle } from '../map/labels-layer.ts'
 import { createPatrolTripsLayer, type PatrolFeature } from '../map/patrol-trips-layer.ts'
 import { createPlaceHighlightLayer } from '../map/place-highlight-layer.ts'
 import { createPlanLayer, planParts } from '../map/plan-layer.ts'
 import { createRouteDrawing, type RouteDrawing } from '../map/route-drawing.ts'
-import { createSelectedChiefsLayer } from '../map/selected-chiefs-layer.ts'
+import { createSelectedChiefsLayer, selectedChiefObstacles } from '../map/selected-chiefs-layer.ts'
 import { stationLayerIds } from '../map/station-layers.ts'
 import type { HoverInfo } from '../map/tooltip.tsx'
 import { user } from '../session.ts'
@@ -141,6 +142,8 @@ export interface Analysis {
 
   /** The deck.gl layers of the mode, for MapView's extraLayers. */
   layers: Accessor<Layer[]>
+  /** What the mode's layers draw that the map's labels must make way for (the selected chiefs' names). */
+  labelObstacles: Accessor<LabelObstacle[]>
   /** The base layers to draw in the mode, given the user's choice. */
   drawnLayers: (visible: ReadonlySet<LayerId>) => ReadonlySet<LayerId>
   map: Accessor<MapLibreMap | undefined>
@@ -457,6 +460,9 @@ export function createAnalysis(): Analysis {
       color: mode() === 'hotspots' ? [30, 41, 59, 100] : undefined,
     })
   })
+  const labelObstacles = createMemo<LabelObstacle[]>(() =>
+    mode() === 'coverage' ? selectedChiefObstacles(selectedChiefs(), { getName: chiefName }) : [],
+  )
   const topLayers = createMemo<Layer[]>(() => {
     if (mode() !== 'coverage') return []
     return [
@@ -541,6 +547,7 @@ export function createAnalysis(): Analysis {
     station,
     desk,
     layers,
+    labelObstacles,
     drawnLayers: (visible) => {
       const current = mode()
       return current === 'map' ? visible : new Set(modeBaseLayers[current])

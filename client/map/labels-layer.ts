@@ -171,7 +171,18 @@ export function labelCandidates(
 ): LabelCandidate[] {
   const out: LabelCandidate[] = []
   const add = (candidate: Omit<LabelCandidate, 'offset'> & { offset?: [number, number] }) => {
-    if (candidate.text) out.push({ offset: [0, 0], ...candidate })
+    if (!candidate.text) return
+    // A place's name on its middle may move a line up or down when something holds the middle
+    // (a selected chief's name, a station).
+    const line = candidate.size * 1.3 + 8
+    const moves = candidate.style === 'place' && !candidate.offset && !candidate.alternatives
+    const alternatives: [number, number][] | undefined = moves
+      ? [
+          [0, -line],
+          [0, line],
+        ]
+      : candidate.alternatives
+    out.push({ offset: [0, 0], ...candidate, alternatives })
   }
 
   const lakes = visible.has('lakes') ? (data.lakes?.features ?? []) : []
@@ -311,13 +322,17 @@ function project([lon, lat]: [number, number], zoom: number): [number, number] {
   return [((lon + 180) / 360) * scale, (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * scale]
 }
 
-/** A symbol labels must keep clear of (a station badge): its position and radius in pixels. */
+/** Left, top, right, bottom, in pixels. */
+export type Box = [number, number, number, number]
+
+/**
+ * Something drawn that labels must keep clear of (a station badge, a chief's dot and name): its
+ * position and its box in pixels around that position.
+ */
 export interface LabelObstacle {
   position: [number, number]
-  radius: number
+  box: Box
 }
-
-type Box = [number, number, number, number]
 
 /**
  * The labels shown at `zoom`: by priority, each only if its box (with a margin) overlaps neither the
@@ -347,7 +362,7 @@ export function placeLabels(
   }
   for (const o of obstacles) {
     const [x, y] = project(o.position, zoom)
-    const box: Box = [x - o.radius, y - o.radius, x + o.radius, y + o.radius]
+    const box: Box = [x + o.box[0], y + o.box[1], x + o.box[2], y + o.box[3]]
     occupy(box, cellsOf(box))
   }
   const placed: LabelCandidate[] = []
@@ -378,16 +393,11 @@ export function placeLabels(
  */
 export function stationObstacles(data: LayerData, visible: ReadonlySet<LayerId>): LabelObstacle[] {
   if (!visible.has('stations')) return []
-  return (data.stations?.features ?? []).flatMap((f) =>
-    f.geometry?.type === 'Point'
-      ? [
-          {
-            position: f.geometry.coordinates as [number, number],
-            radius: f.properties.cross_border ? 14 : 9,
-          },
-        ]
-      : [],
-  )
+  return (data.stations?.features ?? []).flatMap((f) => {
+    if (f.geometry?.type !== 'Point') return []
+    const radius = f.properties.cross_border ? 14 : 9
+    return [{ position: f.geometry.coordinates as [number, number], box: [-radius, -radius, radius, radius] }]
+  })
 }
 
 const fontSettings = { sdf: true, fontSize: 48, buffer: 8, radius: 12, cutoff: 0.25 }

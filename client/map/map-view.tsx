@@ -35,6 +35,7 @@ import { createChiefsLayer } from './chiefs-layer.ts'
 import { createJurisdictionsLayer } from './jurisdictions-layer.ts'
 import {
   createLabelsLayers,
+  type LabelObstacle,
   labelCandidates,
   placeLabels,
   provinceLabelCandidates,
@@ -72,6 +73,8 @@ export interface MapViewProps {
    * A change redraws the overlay only; it does not mark the map unsettled (animations would flicker).
    */
   extraLayers?: readonly Layer[]
+  /** What the extra layers draw that the map's labels must make way for. */
+  labelObstacles?: readonly LabelObstacle[]
   /**
    * Hands out the MapLibre map once it exists (undefined when it goes), for fly-to and clicks, with
    * `pickAt`: what is drawn at a pixel (deck.gl layers first). In interleaved mode deck.gl does not
@@ -259,7 +262,10 @@ export const MapView: Component<MapViewProps> = (props) => {
       const box = region()
       return box ? provinceLabelCandidates(props.data, props.visible, box, localName) : []
     })
-    const obstacles = createMemo(() => stationObstacles(props.data, props.visible))
+    const obstacles = createMemo(() => [
+      ...stationObstacles(props.data, props.visible),
+      ...(props.labelObstacles ?? []),
+    ])
     const placed = createMemo(() =>
       placeLabels([...provinceCandidates(), ...candidates()], zoom(), obstacles()),
     )

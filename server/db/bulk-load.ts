@@ -14,7 +14,7 @@ const derived = [
     table: 'incident_cell_days',
     add: `INSERT INTO incident_cell_days (day, q, r, category, n)
           SELECT (i.occurred_at AT TIME ZONE 'UTC')::date, c.q, c.r, i.category, count(*)
-            FROM incidents i CROSS JOIN LATERAL incident_cell(ST_X(i.geom_m), ST_Y(i.geom_m)) AS c
+            FROM incidents i CROSS JOIN LATERAL incident_hexagon(ST_X(i.geom_m), ST_Y(i.geom_m)) AS c
            WHERE i.id > $1
            GROUP BY 1, 2, 3, 4
           ON CONFLICT (day, q, r, category) DO UPDATE SET n = incident_cell_days.n + excluded.n`,

@@ -61,6 +61,26 @@ describe('patrol cells follow the tracks', () => {
     expect(kept).toEqual(recomputed)
   })
 
+  it('are every square whose centre lies within 200 m of the track (every square of its box tried)', async () => {
+    // patrol_cells_of only tries the squares around the track's vertices (migrations 005, 015).
+    const squares = (sql: string) =>
+      t.db.query<{ key: string }>(
+        `WITH sample AS (SELECT id, track_m FROM patrols WHERE kind = 'actual' AND id % 50 = 0)
+         SELECT concat_ws('/', s.id, c.cx, c.cy) AS key FROM sample s ${sql} ORDER BY 1`,
+      )
+    const found = await squares('CROSS JOIN LATERAL patrol_cells_of(s.track_m) AS c')
+    const everySquare = await squares(
+      `CROSS JOIN LATERAL (
+         SELECT cx, cy
+           FROM generate_series(floor(ST_XMin(s.track_m) / 250)::int - 1, floor(ST_XMax(s.track_m) / 250)::int + 1) AS cx,
+                generate_series(floor(ST_YMin(s.track_m) / 250)::int - 1, floor(ST_YMax(s.track_m) / 250)::int + 1) AS cy
+          WHERE ST_DWithin(ST_Force2D(s.track_m), ST_SetSRID(ST_MakePoint(cx * 250 + 125, cy * 250 + 125), 4549), 200)
+       ) AS c`,
+    )
+    expect(found.length).toBeGreaterThan(500)
+    expect(found).toEqual(everySquare)
+  })
+
   it('follow uploads, live fixes, plans and deletes', async () => {
     await insertTestChief(t.db, chief, '网格警长', 'Cells Chief')
     const uploaded = await uploadTrack(
