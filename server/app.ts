@@ -120,7 +120,7 @@ function errorHandler(
     request.log.warn({ err: error }, 'database unavailable')
     return reply.code(503).header('retry-after', '5').send({
       error: 'Service Unavailable',
-      message: 'the database is unavailable or the query took too long; retry in a few seconds',
+      message: 'the database is unavailable, busy or the query took too long; retry in a few seconds',
       details: [],
     })
   }

@@ -24,12 +24,14 @@ export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
 
 /**
  * The database is down, restarting or refused the work (PostgreSQL SQLSTATE classes 08 connection
- * exception and 57 operator intervention, which includes statement_timeout; or no connection at all):
- * a state to wait out, answered 503, not a fault of the request.
+ * exception and 57 operator intervention, which includes statement_timeout; or no connection at all),
+ * or rolled the transaction back whole to let a concurrent one through (class 40: a deadlock between
+ * triggers counting into the same cells, a serialization failure): a state to wait out, answered
+ * 503, not a fault of the request.
  */
 export function isDatabaseUnavailable(error: { code?: unknown; message?: unknown }): boolean {
   const code = typeof error.code === 'string' ? error.code : ''
   // node-postgres gives a connection lost mid-query no code, only this message.
   const lost = typeof error.message === 'string' && error.message.startsWith('Connection terminated')
-  return /^(08|57)[0-9A-Z]{3}$/.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET' || lost
+  return /^(08|57|40)[0-9A-Z]{3}$/.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET' || lost
 }
