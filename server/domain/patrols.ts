@@ -1,6 +1,6 @@
 import { inScopeSql, type Viewer } from '../auth/scope.ts'
 import type { Db, Queryable } from '../db/db.ts'
-import { conflict, notFound, unprocessable } from '../errors.ts'
+import { conflict, type HttpError, notFound, unprocessable } from '../errors.ts'
 import type { BBox } from './bbox.ts'
 import { claimKey, type IdempotencyKey, storeKey } from './idempotency.ts'
 import {
@@ -183,35 +183,26 @@ const patrolParams = (filter: Omit<PatrolFilter, 'limit'>) => [
   filter.viewer ?? null,
 ]
 
-/** The chief a patrol belongs to, and the chief's station; a 422 when there is no such chief. */
-async function chiefOf(tx: Queryable, chiefId: string): Promise<{ id: string; station_id: string | null }> {
-  const [chief] = await tx.query<{ id: string; station_id: string | null }>(
-    'SELECT id, station_id FROM chiefs WHERE id = $1',
-    [chiefId],
-  )
-  if (!chief) {
-    throw unprocessable(`unknown chief "${chiefId}"`, [
-      { field: 'chief_id', reason: `no chief has the id "${chiefId}"` },
-    ])
-  }
-  return chief
-}
-
 /**
- * Fixes that lie outside the served area: farther than SERVED_MARGIN_M from the convex hull of
- * Huzhou's districts and outside every station's jurisdiction (joint stations reach across the
- * province line). The hull is stored (served_area, migrations/010_served_area.sql) and has a few
- * dozen vertices, so even a long track is tested quickly. Without district boundaries loaded there
- * is no hull to test against and every fix passes.
+ * Whether the fix at (`lon`, `lat`) (SQL expressions in degrees) lies outside the served area:
+ * farther than `margin` metres from the convex hull of Huzhou's districts and outside every
+ * station's jurisdiction (joint stations reach across the province line). The hull is stored
+ * (served_area, migrations/010_served_area.sql) and has a few dozen vertices, so even a long track
+ * is tested quickly. Without district boundaries loaded there is no hull and every fix passes.
  */
+const outsideServedAreaSql = (lon: string, lat: string, margin: string) => `(
+  EXISTS (
+    SELECT 1 FROM served_area a
+    WHERE NOT ST_DWithin(a.hull_m, ST_Transform(ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326), 4549), ${margin}))
+  AND NOT EXISTS (
+    SELECT 1 FROM stations s WHERE ST_Intersects(s.jurisdiction, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))))`
+
+/** The fixes that lie outside the served area (outsideServedAreaSql), as track problems; at most 21. */
 export async function fixesOutsideServedArea(tx: Queryable, fixes: readonly Fix[], firstIndex = 0) {
   const rows = await tx.query<{ i: number; lon: number; lat: number }>(
     `SELECT v.i::int AS i, v.lon, v.lat
-     FROM served_area, unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS v(lon, lat, i)
-     WHERE NOT ST_DWithin(served_area.hull_m, ST_Transform(ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326), 4549), $3)
-       AND NOT EXISTS (
-         SELECT 1 FROM stations s WHERE ST_Intersects(s.jurisdiction, ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326))
-       )
+     FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS v(lon, lat, i)
+     WHERE ${outsideServedAreaSql('v.lon', 'v.lat', '$3')}
      ORDER BY v.i
      LIMIT 21`,
     [fixes.map((f) => f.lon), fixes.map((f) => f.lat), SERVED_MARGIN_M],
@@ -257,54 +248,83 @@ export interface NewPatrol {
 }
 
 /**
- * Stores a patrol in one transaction: the chief must exist, every fix must lie in the served area,
- * then the row with its district and length (metres in EPSG:4549), and for an open patrol its fixes
- * as live positions. Throws a 422 and stores nothing when anything is wrong. Answers the patrol as
- * the INSERT returned it, without reading it again.
+ * Stores a patrol: the row with its district and length (metres in EPSG:4549), and for an open
+ * patrol its fixes as live positions. The chief and the station must exist and every fix must lie
+ * in the served area; a 422 says which is wrong and nothing is stored. Answers the patrol as the
+ * INSERT returned it, without reading it again.
+ *
+ * The INSERT checks all of that itself, in its WHERE, and the reasons are looked up only when it
+ * stored nothing: a closed patrol without an idempotency key is then one statement and needs no
+ * transaction (storing an upload was five round trips to the database, now one).
  */
 export async function createPatrol(db: Db, patrol: NewPatrol): Promise<PatrolFeature> {
-  if (patrol.status === 'open') await ensurePositionPartitions(db, patrol.fixes)
-  return db.transaction(async (tx) => {
+  const store = async (tx: Queryable) => {
     if (patrol.idempotency) await claimKey(tx, patrol.idempotency)
-    const chief = patrol.chiefId ? await chiefOf(tx, patrol.chiefId) : undefined
-    const stationId = patrol.stationId ?? chief?.station_id ?? null
-    if (patrol.stationId) {
-      const [station] = await tx.query('SELECT 1 FROM stations WHERE id = $1', [patrol.stationId])
-      if (!station) throw unprocessable(`unknown station "${patrol.stationId}"`, [{ field: 'station_id' }])
-    }
-    const outside = await fixesOutsideServedArea(tx, patrol.fixes)
-    if (outside.length) throw trackError(outside)
-    const fixes = patrol.fixes.length === 1 ? [patrol.fixes[0] as Fix, patrol.fixes[0] as Fix] : patrol.fixes
-    const [row] = await tx.query<PatrolRow>(
-      `WITH line AS (
-         SELECT track, ST_Transform(track, 4549) AS track_m
-         FROM (SELECT ST_SetSRID(ST_MakeLine(ST_MakePointM(v.lon, v.lat, v.t) ORDER BY v.i), 4326) AS track
-               FROM unnest($1::float8[], $2::float8[], $3::float8[]) WITH ORDINALITY AS v(lon, lat, t, i)) AS made
-       )
-       INSERT INTO patrols AS p
-         (kind, status, chief_id, station_id, district_code, started_at, ended_at, length_m, properties, track)
-       SELECT $4, $5, $6, $7, ${districtOfTrackSql('track_m', '$9')},
-              to_timestamp(ST_M(ST_StartPoint(track))), to_timestamp(ST_M(ST_EndPoint(track))),
-              ST_Length(track_m), $8::jsonb, track
-       FROM line
-       RETURNING ${patrolColumns}`,
-      [
-        fixes.map((f) => f.lon),
-        fixes.map((f) => f.lat),
-        fixes.map((f) => f.at / 1000),
-        patrol.kind,
-        patrol.status,
-        patrol.chiefId,
-        stationId,
-        JSON.stringify(patrol.properties),
-        SERVED_MARGIN_M,
-      ],
-    )
-    const created = toFeature(row as PatrolRow)
+    const created = await insertPatrol(tx, patrol)
     if (patrol.status === 'open') await insertPositions(tx, created.id, patrol.fixes)
     if (patrol.idempotency) await storeKey(tx, patrol.idempotency, created.id)
     return created
-  })
+  }
+  if (patrol.status === 'closed' && !patrol.idempotency) return store(db)
+  if (patrol.status === 'open') await ensurePositionPartitions(db, patrol.fixes)
+  return db.transaction(store)
+}
+
+/** Inserts the patrol's row if its chief, station and fixes pass (createPatrol); a 422 if not. */
+async function insertPatrol(tx: Queryable, patrol: NewPatrol): Promise<PatrolFeature> {
+  const fixes = patrol.fixes.length === 1 ? [patrol.fixes[0] as Fix, patrol.fixes[0] as Fix] : patrol.fixes
+  // The station defaults to the chief's; the LEFT JOIN keeps a patrol without a chief (a station's plan).
+  const [row] = await tx.query<PatrolRow>(
+    `WITH line AS (
+       SELECT track, ST_Transform(track, 4549) AS track_m
+       FROM (SELECT ST_SetSRID(ST_MakeLine(ST_MakePointM(v.lon, v.lat, v.t) ORDER BY v.i), 4326) AS track
+             FROM unnest($1::float8[], $2::float8[], $3::float8[]) WITH ORDINALITY AS v(lon, lat, t, i)) AS made
+     )
+     INSERT INTO patrols AS p
+       (kind, status, chief_id, station_id, district_code, started_at, ended_at, length_m, properties, track)
+     SELECT $4, $5, $6, COALESCE($7, c.station_id), ${districtOfTrackSql('track_m', '$9')},
+            to_timestamp(ST_M(ST_StartPoint(track))), to_timestamp(ST_M(ST_EndPoint(track))),
+            ST_Length(track_m), $8::jsonb, track
+     FROM line LEFT JOIN chiefs c ON c.id = $6
+     WHERE ($6::text IS NULL OR c.id IS NOT NULL)
+       AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM stations s WHERE s.id = $7))
+       AND NOT EXISTS (
+         SELECT 1 FROM unnest($1::float8[], $2::float8[]) AS v(lon, lat)
+         WHERE ${outsideServedAreaSql('v.lon', 'v.lat', '$9')})
+     RETURNING ${patrolColumns}`,
+    [
+      fixes.map((f) => f.lon),
+      fixes.map((f) => f.lat),
+      fixes.map((f) => f.at / 1000),
+      patrol.kind,
+      patrol.status,
+      patrol.chiefId,
+      patrol.stationId ?? null,
+      JSON.stringify(patrol.properties),
+      SERVED_MARGIN_M,
+    ],
+  )
+  if (row) return toFeature(row)
+  throw await whyNotStored(tx, patrol)
+}
+
+/** Why insertPatrol stored nothing: the first of its checks that fails, as a 422. */
+async function whyNotStored(tx: Queryable, patrol: NewPatrol): Promise<HttpError> {
+  const [found] = await tx.query<{ chief: boolean; station: boolean }>(
+    `SELECT $1::text IS NULL OR EXISTS (SELECT 1 FROM chiefs WHERE id = $1) AS chief,
+            $2::text IS NULL OR EXISTS (SELECT 1 FROM stations WHERE id = $2) AS station`,
+    [patrol.chiefId, patrol.stationId ?? null],
+  )
+  if (!found?.chief) {
+    return unprocessable(`unknown chief "${patrol.chiefId}"`, [
+      { field: 'chief_id', reason: `no chief has the id "${patrol.chiefId}"` },
+    ])
+  }
+  if (!found.station) return unprocessable(`unknown station "${patrol.stationId}"`, [{ field: 'station_id' }])
+  const outside = await fixesOutsideServedArea(tx, patrol.fixes)
+  if (outside.length) return trackError(outside)
+  // Passed now: a chief, station or boundary changed between the two statements.
+  return conflict('the chief, station or served area changed while the patrol was stored; send it again')
 }
 
 /** Stores an uploaded track (GeoJSON or GPX, already parsed): the chief is required. */

@@ -258,6 +258,21 @@ describe('bad tracks are refused with the reason and nothing is stored', () => {
       ),
       /unknown chief "no-such-chief"/,
     ],
+    [
+      'an unknown station',
+      {
+        type: 'Feature',
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [120.1, 30.85],
+            [120.101, 30.85],
+          ],
+        },
+        properties: { chief_id: chief, station_id: 'no-such-station', times: [minutes(0), minutes(1)] },
+      },
+      /unknown station "no-such-station"/,
+    ],
   ])('%s', async (_name, payload, reason) => {
     const before = await countPatrols()
     const res = await post(payload)
