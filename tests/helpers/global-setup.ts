@@ -28,6 +28,7 @@ export default async function setup({ provide }: { provide: (key: string, value:
       await db.close()
       await admin.query(`ALTER DATABASE "${name}_building" RENAME TO "${name}"`)
     }
+    await dropOlderTemplates(admin, name)
     await admin.end()
     provide('templateDatabase', name)
   } else {
@@ -46,7 +47,31 @@ export default async function setup({ provide }: { provide: (key: string, value:
       rmSync(dir, { recursive: true, force: true })
       renameSync(building, dir)
     }
+    removeOlderTemplates(key)
     provide('templateDir', dir)
+  }
+}
+
+// Templates made from earlier sources (another key) are never used again; each holds the demo world.
+
+/** Drops the PostgreSQL templates of other keys beside `current`; one still in use is left. */
+async function dropOlderTemplates(admin: pg.Client, current: string) {
+  const prefix = current.slice(0, current.lastIndexOf('_tpl_') + '_tpl_'.length)
+  const older = await admin.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND datname ~ '_tpl_[0-9a-f]{12}$' AND datname <> $2",
+    [prefix, current],
+  )
+  for (const { datname } of older.rows) {
+    await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => {})
+  }
+}
+
+/** Removes the cached embedded templates of other keys (a few hundred MB each). */
+function removeOlderTemplates(current: string) {
+  for (const name of readdirSync(templateCacheDir)) {
+    if (/^[0-9a-f]{12}$/.test(name) && name !== current) {
+      rmSync(path.join(templateCacheDir, name), { recursive: true, force: true })
+    }
   }
 }
 
