@@ -24,7 +24,14 @@ import {
   hotspotProperties,
 } from './hotspot-columns.ts'
 import type { IncidentCategory } from './incidents.ts'
-import { getisOrdGiStar, type HotspotClass, hotspotClass, hotspotClasses, twoSidedP } from './statistics.ts'
+import {
+  descendingOrder,
+  getisOrdGiStar,
+  type HotspotClass,
+  hotspotClass,
+  hotspotClasses,
+  twoSidedP,
+} from './statistics.ts'
 import { parseInstant } from './time.ts'
 
 /**
@@ -623,7 +630,7 @@ export async function findHotspots(
   )
   // Hottest first, equal z-scores in (q, r) order (the order of the study area's cells).
   const zs = Float64Array.from(z)
-  const order = Uint32Array.from(values.keys()).sort((a, b) => (zs[b] as number) - (zs[a] as number) || a - b)
+  const order = descendingOrder(zs)
   for (let to = 0; to < n; to++) {
     const from = order[to] as number
     const c = area.cells[from] as StudyCell

@@ -185,3 +185,47 @@ export function emergingClass(
   if (hotSteps === n - runStart) return 'consecutive'
   return cold.some(Boolean) ? 'oscillating' : 'sporadic'
 }
+
+/**
+ * The indices of `values` from the largest value to the smallest, equal values in index order (a
+ * stable descending sort; the values must not be NaN). A counting sort over the ranks of the
+ * distinct values, which the engine's numeric sort of a typed array finds: sorting the indices with
+ * a comparator took ~2 ms of a hotspot request (15 k cells, ~200 k calls).
+ */
+export function descendingOrder(values: Float64Array): Uint32Array {
+  const n = values.length
+  const distinct = Float64Array.from(values).sort()
+  let m = 0
+  for (let i = 0; i < n; i++) {
+    const v = distinct[i] as number
+    if (m === 0 || v !== distinct[m - 1]) distinct[m++] = v
+  }
+  // Rank 0 is the largest value; starts[r] is where rank r's indices begin in the order.
+  const rankOf = new Uint32Array(n)
+  const starts = new Uint32Array(m + 1)
+  for (let i = 0; i < n; i++) {
+    const rank = m - 1 - lowerBound(distinct, m, values[i] as number)
+    rankOf[i] = rank
+    starts[rank + 1] = (starts[rank + 1] as number) + 1
+  }
+  for (let r = 0; r < m; r++) starts[r + 1] = (starts[r + 1] as number) + (starts[r] as number)
+  const order = new Uint32Array(n)
+  for (let i = 0; i < n; i++) {
+    const rank = rankOf[i] as number
+    order[starts[rank] as number] = i
+    starts[rank] = (starts[rank] as number) + 1
+  }
+  return order
+}
+
+/** The first index below `length` of the ascending `sorted` whose value is not below `value`. */
+function lowerBound(sorted: Float64Array, length: number, value: number): number {
+  let lo = 0
+  let hi = length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((sorted[mid] as number) < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}

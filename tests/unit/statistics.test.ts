@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  descendingOrder,
   emergingClass,
   getisOrdGiStar,
   hotspotClass,
@@ -172,5 +173,28 @@ describe('emergingClass', () => {
     expect(emergingClass([T, T, T, T, T, T, T, T, T, T, F], never(11), 'none')).toBe('historical')
     expect(emergingClass([F, T, T, F, F], never(5), 'up')).toBe('none')
     expect(emergingClass(never(5), never(5), 'up')).toBe('none')
+  })
+})
+
+describe('descendingOrder', () => {
+  it('orders indices from the largest value down, equal values in index order', () => {
+    expect(Array.from(descendingOrder(Float64Array.of(1, 3, -2, 3, 0, -0, 1)))).toEqual([1, 3, 0, 6, 4, 5, 2])
+    expect(Array.from(descendingOrder(new Float64Array(0)))).toEqual([])
+  })
+
+  it('gives what a comparator sort gives, for many ties', () => {
+    let state = 7
+    const random = () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31
+      return state / 2 ** 31
+    }
+    // z-scores as the hotspots have them: a few thousand cells, most on a handful of values.
+    const values = Float64Array.from({ length: 5000 }, () =>
+      random() < 0.7 ? Math.floor(random() * 5) - 2 : (random() - 0.5) * 8,
+    )
+    const expected = Array.from(values.keys()).sort(
+      (a, b) => (values[b] as number) - (values[a] as number) || a - b,
+    )
+    expect(Array.from(descendingOrder(values))).toEqual(expected)
   })
 })
