@@ -165,10 +165,10 @@ describe('POST /api/patrols (GPX)', () => {
 })
 
 describe('bad tracks are refused with the reason and nothing is stored', () => {
-  const withCoords = (coordinates: number[][], times: unknown[], chiefId = chief) => ({
+  const withCoords = (coordinates: number[][], times: unknown[], chiefId = chief, stationId?: string) => ({
     type: 'Feature',
     geometry: { type: 'LineString', coordinates },
-    properties: { chief_id: chiefId, times },
+    properties: { chief_id: chiefId, station_id: stationId, times },
   })
 
   it('a jump faster than 150 km/h names the vertex and the speed', async () => {
@@ -260,17 +260,15 @@ describe('bad tracks are refused with the reason and nothing is stored', () => {
     ],
     [
       'an unknown station',
-      {
-        type: 'Feature',
-        geometry: {
-          type: 'LineString',
-          coordinates: [
-            [120.1, 30.85],
-            [120.101, 30.85],
-          ],
-        },
-        properties: { chief_id: chief, station_id: 'no-such-station', times: [minutes(0), minutes(1)] },
-      },
+      withCoords(
+        [
+          [120.1, 30.85],
+          [120.101, 30.85],
+        ],
+        [minutes(0), minutes(1)],
+        chief,
+        'no-such-station',
+      ),
       /unknown station "no-such-station"/,
     ],
   ])('%s', async (_name, payload, reason) => {
