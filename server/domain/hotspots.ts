@@ -30,6 +30,7 @@ import {
   type HotspotClass,
   hotspotClass,
   hotspotClasses,
+  type NeighbourTable,
   twoSidedP,
 } from './statistics.ts'
 import { parseInstant } from './time.ts'
@@ -480,8 +481,8 @@ export interface StudyCell extends Hex {
 export interface StudyArea {
   /** The cells, by q then r. */
   cells: StudyCell[]
-  /** neighbours[i]: indices of the cells of the study area that share an edge with cells[i]. */
-  neighbours: number[][]
+  /** For each cell, the indices of the cells of the study area that share an edge with it. */
+  neighbours: NeighbourTable
   /** The index in `cells` of a cell, if it is there. */
   indexOf: (q: number, r: number) => number | undefined
 }
@@ -565,15 +566,18 @@ export function buildStudyArea(
     const at = inBox(q, r) ? (slots[slotOf(q, r)] as number) : 0
     return at ? at - 1 : undefined
   }
-  const neighbours = cells.map((c) => {
-    const found: number[] = []
+  const start = new Uint32Array(cells.length + 1)
+  const index = new Uint32Array(cells.length * neighbourOffsets.length)
+  let k = 0
+  cells.forEach((c, i) => {
+    start[i] = k
     for (const d of neighbourOffsets) {
-      const i = indexOf(c.q + d.q, c.r + d.r)
-      if (i !== undefined) found.push(i)
+      const j = indexOf(c.q + d.q, c.r + d.r)
+      if (j !== undefined) index[k++] = j
     }
-    return found
   })
-  return { cells, neighbours, indexOf }
+  start[cells.length] = k
+  return { cells, neighbours: { start, index: index.subarray(0, k) }, indexOf }
 }
 
 // --- the answer ----------------------------------------------------------------------------------

@@ -48,8 +48,31 @@ export function normalCdf(z: number): number {
 export const twoSidedP = (z: number): number => Math.min(1, 2 * normalCdf(-Math.abs(z)))
 
 /**
- * Getis-Ord Gi* for every cell, with binary weights: each cell's neighbourhood is itself plus the
- * cells listed in `neighbours[i]` (indices into `values`; the cell itself must not be listed).
+ * Who neighbours whom, as compressed rows: the neighbours of cell i are `index[start[i]]` up to
+ * `index[start[i + 1]]` (exclusive). Two typed arrays instead of an array per cell: a city's study
+ * area has ~15 k cells, and an array each was ~2.5 MB of garbage per hotspot request.
+ */
+export interface NeighbourTable {
+  start: Uint32Array
+  index: Uint32Array
+}
+
+/** A NeighbourTable from one list of neighbours per cell. */
+export function neighbourTable(lists: readonly (readonly number[])[]): NeighbourTable {
+  const start = new Uint32Array(lists.length + 1)
+  const index = new Uint32Array(lists.reduce((total, list) => total + list.length, 0))
+  let k = 0
+  lists.forEach((list, i) => {
+    start[i] = k
+    for (const j of list) index[k++] = j
+  })
+  start[lists.length] = k
+  return { start, index }
+}
+
+/**
+ * Getis-Ord Gi* for every cell, with binary weights: each cell's neighbourhood is itself plus its
+ * neighbours in `neighbours` (indices into `values`; the cell itself must not be listed).
  *
  *   Gi* = (Σj wij xj − X̄ Σj wij) / (S √((n Σj wij² − (Σj wij)²) / (n − 1)))
  *
@@ -58,13 +81,11 @@ export const twoSidedP = (z: number): number => Math.min(1, 2 * normalCdf(-Math.
  * Where it is undefined (fewer than 2 cells, all values equal, or a neighbourhood that is the whole
  * study area) the z-score is 0: nothing stands out.
  */
-export function getisOrdGiStar(
-  values: readonly number[],
-  neighbours: readonly (readonly number[])[],
-): number[] {
+export function getisOrdGiStar(values: readonly number[], neighbours: NeighbourTable): number[] {
   const n = values.length
-  if (neighbours.length !== n)
-    throw new Error(`getisOrdGiStar: ${n} values but ${neighbours.length} neighbour lists`)
+  const { start, index } = neighbours
+  if (start.length !== n + 1)
+    throw new Error(`getisOrdGiStar: ${n} values but ${start.length - 1} neighbour lists`)
   let sum = 0
   let sumSquares = 0
   for (const v of values) {
@@ -78,10 +99,11 @@ export function getisOrdGiStar(
   const flat = n < 2 || s <= 1e-12 * Math.max(1, Math.abs(mean))
   return values.map((v, i) => {
     if (flat) return 0
-    const list = neighbours[i] as readonly number[]
+    const first = start[i] as number
+    const end = start[i + 1] as number
     let local = v
-    for (const j of list) local += values[j] as number
-    const w = list.length + 1
+    for (let k = first; k < end; k++) local += values[index[k] as number] as number
+    const w = end - first + 1
     const spread = (n * w - w * w) / (n - 1)
     if (spread <= 0) return 0
     return (local - mean * w) / (s * Math.sqrt(spread))

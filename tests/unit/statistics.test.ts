@@ -5,6 +5,7 @@ import {
   getisOrdGiStar,
   hotspotClass,
   mannKendall,
+  neighbourTable,
   normalCdf,
   trendDirection,
   twoSidedP,
@@ -50,7 +51,7 @@ describe('getisOrdGiStar', () => {
     // a: W = 2, Σ = 3,  z = (3 − 8)  / (√12.5 · √((4·2 − 4)/3)) = −5 / √(50/3)
     // b: W = 3, Σ = 6,  z = (6 − 12) / (√12.5 · √((4·3 − 9)/3)) = −6 / √12.5
     // c: W = 3, Σ = 15, z = 3 / √12.5;   d: W = 2, Σ = 13, z = 5 / √(50/3)
-    const z = getisOrdGiStar([1, 2, 3, 10], [[1], [0, 2], [1, 3], [2]])
+    const z = getisOrdGiStar([1, 2, 3, 10], neighbourTable([[1], [0, 2], [1, 3], [2]]))
     const expected = [
       -5 / Math.sqrt(50 / 3),
       -6 / Math.sqrt(12.5),
@@ -86,7 +87,7 @@ describe('getisOrdGiStar', () => {
       const local = w.reduce((x, wj, j) => x + wj * (values[j] as number), 0)
       return (local - mean * sw) / (s * Math.sqrt((n * sw2 - sw * sw) / (n - 1)))
     })
-    const z = getisOrdGiStar(values, neighbours)
+    const z = getisOrdGiStar(values, neighbourTable(neighbours))
     z.forEach((v, i) => {
       expect(v).toBeCloseTo(reference[i] as number, 12)
     })
@@ -95,15 +96,15 @@ describe('getisOrdGiStar', () => {
   })
 
   it('gives 0 where nothing stands out', () => {
-    expect(getisOrdGiStar([3, 3, 3], [[1], [0, 2], [1]])).toEqual([0, 0, 0])
-    expect(getisOrdGiStar([5], [[]])).toEqual([0])
-    expect(getisOrdGiStar([], [])).toEqual([])
+    expect(getisOrdGiStar([3, 3, 3], neighbourTable([[1], [0, 2], [1]]))).toEqual([0, 0, 0])
+    expect(getisOrdGiStar([5], neighbourTable([[]]))).toEqual([0])
+    expect(getisOrdGiStar([], neighbourTable([]))).toEqual([])
     // Two cells that are each other's neighbours: the neighbourhood is the whole study area.
-    expect(getisOrdGiStar([1, 4], [[1], [0]])).toEqual([0, 0])
+    expect(getisOrdGiStar([1, 4], neighbourTable([[1], [0]]))).toEqual([0, 0])
   })
 
   it('refuses neighbour lists that do not fit the values', () => {
-    expect(() => getisOrdGiStar([1, 2], [[1]])).toThrow(/2 values but 1 neighbour lists/)
+    expect(() => getisOrdGiStar([1, 2], neighbourTable([[1]]))).toThrow(/2 values but 1 neighbour lists/)
   })
 })
 
