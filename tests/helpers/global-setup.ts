@@ -52,9 +52,10 @@ export default async function setup({ provide }: { provide: (key: string, value:
   }
 }
 
-// Templates made from earlier sources (another key) are never used again; each holds the demo world.
-
-/** Drops the PostgreSQL templates of other keys beside `current`; one still in use is left. */
+/**
+ * Drops the PostgreSQL templates of other keys beside `current`: made from earlier sources, they are
+ * never used again. One still in use (a test run of another checkout) is left.
+ */
 async function dropOlderTemplates(admin: pg.Client, current: string) {
   const prefix = current.slice(0, current.lastIndexOf('_tpl_') + '_tpl_'.length)
   const older = await admin.query<{ datname: string }>(
@@ -66,7 +67,7 @@ async function dropOlderTemplates(admin: pg.Client, current: string) {
   }
 }
 
-/** Removes the cached embedded templates of other keys (a few hundred MB each). */
+/** Removes the cached embedded templates of other keys, as dropOlderTemplates (a few hundred MB each). */
 function removeOlderTemplates(current: string) {
   for (const name of readdirSync(templateCacheDir)) {
     if (/^[0-9a-f]{12}$/.test(name) && name !== current) {
