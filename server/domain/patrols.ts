@@ -308,7 +308,10 @@ async function insertPatrol(tx: Queryable, patrol: NewPatrol): Promise<PatrolFea
   throw await whyNotStored(tx, patrol)
 }
 
-/** Why insertPatrol stored nothing: the first of its checks that fails, as a 422. */
+/**
+ * Why insertPatrol stored nothing: the first of its checks that fails, as a 422; a 409 when all of
+ * them pass on this second look (something changed in between).
+ */
 async function whyNotStored(tx: Queryable, patrol: NewPatrol): Promise<HttpError> {
   const [found] = await tx.query<{ chief: boolean; station: boolean }>(
     `SELECT $1::text IS NULL OR EXISTS (SELECT 1 FROM chiefs WHERE id = $1) AS chief,
@@ -323,7 +326,6 @@ async function whyNotStored(tx: Queryable, patrol: NewPatrol): Promise<HttpError
   if (!found.station) return unprocessable(`unknown station "${patrol.stationId}"`, [{ field: 'station_id' }])
   const outside = await fixesOutsideServedArea(tx, patrol.fixes)
   if (outside.length) return trackError(outside)
-  // Passed now: a chief, station or boundary changed between the two statements.
   return conflict('the chief, station or served area changed while the patrol was stored; send it again')
 }
 
