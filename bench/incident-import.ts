@@ -14,6 +14,7 @@ import { projectRoot } from '../server/config.ts'
 import type { Queryable } from '../server/db/db.ts'
 import { type IncidentImportResult, importIncidentsIn } from '../server/domain/incident-import.ts'
 import { incidentCategories, incidentSources } from '../server/domain/incidents.ts'
+import { seededRandom } from '../tests/helpers/seeded-random.ts'
 import { openBenchWorld, world } from './world.ts'
 
 const { values } = parseArgs({
@@ -25,17 +26,6 @@ const { values } = parseArgs({
   },
 })
 
-/** A small seeded generator (mulberry32): the same file on every run. */
-function seeded(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let x = Math.imul(state ^ (state >>> 15), 1 | state)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const yearMs = 365 * 86_400_000
 
 /**
@@ -44,7 +34,7 @@ const yearMs = 365 * 86_400_000
  * but place_id given.
  */
 function* syntheticCsv(rows: number): Generator<string> {
-  const random = seeded(9)
+  const random = seededRandom(9)
   const end = world.end.getTime()
   yield 'occurred_at,lon,lat,category,severity,source,status,description,reported_at\n'
   for (let done = 0; done < rows; done += 10_000) {

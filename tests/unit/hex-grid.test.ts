@@ -15,18 +15,7 @@ import {
   lonLatToEpsg4549,
   SQRT3,
 } from '../../server/domain/hex-grid.ts'
-
-/** A small seeded generator (mulberry32), so failures reproduce. */
-function random(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom } from '../helpers/seeded-random.ts'
 
 /** Ray casting: whether (x, y) lies inside or on a closed ring. */
 function insideOrOn(ring: [number, number][], x: number, y: number, tolerance: number): boolean {
@@ -46,7 +35,7 @@ function insideOrOn(ring: [number, number][], x: number, y: number, tolerance: n
 
 describe('hexOfPoint', () => {
   it('puts every point in the hexagon of its cell, and that cell has the nearest centre', () => {
-    const next = random(42)
+    const next = seededRandom(42)
     for (const size of [50, 500, 1234.5]) {
       for (let k = 0; k < 2000; k++) {
         // Points across Huzhou in EPSG:4549, and some around the origin (negative coordinates).

@@ -10,6 +10,7 @@ import {
   trendDirection,
   twoSidedP,
 } from '../../server/domain/statistics.ts'
+import { seededRandom } from '../helpers/seeded-random.ts'
 
 describe('normalCdf', () => {
   // Reference values: scipy.stats.norm.cdf.
@@ -184,11 +185,7 @@ describe('descendingOrder', () => {
   })
 
   it('gives what a comparator sort gives, for many ties', () => {
-    let state = 7
-    const random = () => {
-      state = (state * 1103515245 + 12345) % 2 ** 31
-      return state / 2 ** 31
-    }
+    const random = seededRandom(7)
     // z-scores as the hotspots have them: a few thousand cells, most on a handful of values.
     const values = Float64Array.from({ length: 5000 }, () =>
       random() < 0.7 ? Math.floor(random() * 5) - 2 : (random() - 0.5) * 8,
